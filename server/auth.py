@@ -1,0 +1,43 @@
+"""Bearer JWTs (HS256): issued by ``boxoffice token``, checked on every booking route."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+__all__ = ["ALGORITHM", "InvalidToken", "issue_token", "user_from_token"]
+
+ALGORITHM = "HS256"
+_MAX_USER_ID_LENGTH = 200
+
+
+class InvalidToken(Exception):
+    """Missing, expired, forged or malformed token; the message says which."""
+
+
+def issue_token(
+    user_id: str, secret: str, *, hours: float = 12, now: datetime | None = None
+) -> str:
+    """A signed token naming ``user_id`` that expires after ``hours``."""
+    if not user_id or len(user_id) > _MAX_USER_ID_LENGTH:
+        raise ValueError(f"a user ID is 1 to {_MAX_USER_ID_LENGTH} characters")
+    issued = now or datetime.now(UTC)
+    claims = {"sub": user_id, "iat": issued, "exp": issued + timedelta(hours=hours)}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def user_from_token(token: str, secret: str) -> str:
+    """The user a valid token names; only HS256 with our secret, ``exp`` and ``sub`` required."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise InvalidToken("the token has expired; ask for a new one") from None
+    except jwt.InvalidTokenError as error:
+        raise InvalidToken(f"the token is not valid: {error}") from None
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject or len(subject) > _MAX_USER_ID_LENGTH:
+        raise InvalidToken("the token's subject is not a user ID")
+    return subject

@@ -1,0 +1,1 @@
+"""Venues, events and performers: loading the catalog and searching it."""

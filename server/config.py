@@ -1,0 +1,88 @@
+"""Settings: defaults, then ``BOXOFFICE_*`` environment variables, then an explicit mapping."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_DATA_DIR", "data_dir_from_environment", "load_config", "persistent_secrets"]
+
+DEFAULT_DATA_DIR = Path(".boxoffice")
+
+#: Environment variable → (config key, converter).
+_ENVIRONMENT: dict[str, tuple[str, Any]] = {
+    "BOXOFFICE_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "BOXOFFICE_REDIS_URL": ("REDIS_URL", str),
+    "BOXOFFICE_REDIS_PREFIX": ("REDIS_PREFIX", str),
+    "BOXOFFICE_JWT_SECRET": ("JWT_SECRET", str),
+    "BOXOFFICE_SECRET_KEY": ("SECRET_KEY", str),
+    "BOXOFFICE_HOLD_SECONDS": ("HOLD_SECONDS", int),
+    "BOXOFFICE_TOKEN_HOURS": ("TOKEN_HOURS", int),
+    "BOXOFFICE_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+}
+
+
+def data_dir_from_environment() -> Path:
+    """The folder for embedded servers and generated secrets (``BOXOFFICE_DATA_DIR``)."""
+    return Path(os.environ.get("BOXOFFICE_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+
+
+def persistent_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets generated once and kept in the data folder, so tokens outlive a restart.
+
+    Created with an exclusive open so that several workers starting together agree on one file.
+    """
+    path = data_dir / "secrets.json"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        generated = {
+            "jwt_secret": secrets.token_urlsafe(48),
+            "secret_key": secrets.token_urlsafe(48),
+        }
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                json.dump(generated, file)
+            return generated
+    loaded: dict[str, str] = json.loads(path.read_text())
+    return loaded
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config; ``overrides`` (tests, the CLI) win over the environment."""
+    data_dir = Path((overrides or {}).get("DATA_DIR") or data_dir_from_environment())
+    config: dict[str, Any] = {
+        "DATA_DIR": data_dir,
+        "SQLALCHEMY_DATABASE_URI": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10},
+        "REDIS_URL": None,
+        "REDIS_PREFIX": "boxoffice:",
+        "HOLD_SECONDS": 300,
+        "TOKEN_HOURS": 12,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "JSON_SORT_KEYS": False,
+        "COMPRESS_MIMETYPES": ["application/json", "application/problem+json"],
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_LEVEL": 4,
+        "COMPRESS_MIN_SIZE": 1024,
+    }
+    for variable, (key, convert) in _ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value:
+            config[key] = convert(value)
+    if overrides:
+        config.update(overrides)
+    if not config.get("JWT_SECRET") or not config.get("SECRET_KEY"):
+        kept = persistent_secrets(data_dir)
+        config.setdefault("JWT_SECRET", None)
+        config.setdefault("SECRET_KEY", None)
+        config["JWT_SECRET"] = config["JWT_SECRET"] or kept["jwt_secret"]
+        config["SECRET_KEY"] = config["SECRET_KEY"] or kept["secret_key"]
+    return config

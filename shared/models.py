@@ -1,0 +1,180 @@
+"""The wire format: every JSON payload the API sends, as one set of typed models.
+
+The server serializes with these models and the client parses with them, so the format is
+defined once. Field names are snake_case in Python and camelCase on the wire, with ``ID``
+spelled as in the API (``venueID``, ``ticketIDs``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "EventDetail",
+    "EventInfo",
+    "EventPage",
+    "EventSeatSummary",
+    "EventSummary",
+    "EventVenue",
+    "PerformerRef",
+    "PriceCategoryPrice",
+    "SeatStatus",
+    "SectionAvailability",
+    "Showing",
+    "ShowingList",
+    "TicketInfo",
+    "VenueDetail",
+    "VenuePage",
+    "VenueRef",
+    "VenueSummary",
+    "WireModel",
+    "wire_name",
+]
+
+
+def wire_name(field_name: str) -> str:
+    """``venue_id`` → ``venueID``, ``ticket_ids`` → ``ticketIDs``, ``start_time`` → ``startTime``."""
+    return re.sub(r"Id(s?)$", r"ID\1", to_camel(field_name))
+
+
+class WireModel(BaseModel):
+    """Base of every payload: immutable, camelCase on the wire, unknown fields ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=wire_name, populate_by_name=True, frozen=True, extra="ignore"
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready dict the API sends."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class SeatStatus(StrEnum):
+    """A seat as a buyer sees it: RESERVED means held by someone, for a few minutes."""
+
+    AVAILABLE = "AVAILABLE"
+    RESERVED = "RESERVED"
+    BOOKED = "BOOKED"
+
+
+class VenueRef(WireModel):
+    venue_id: int
+    title: str
+    location: str
+
+
+class VenueSummary(VenueRef):
+    seating_capacity: int
+
+
+class VenueDetail(VenueSummary):
+    seating_arrangement: dict[str, Any]
+
+
+class VenuePage(WireModel):
+    venues: list[VenueSummary]
+    next_cursor: str | None
+    limit: int
+
+
+class PerformerRef(WireModel):
+    performer_id: int
+    name: str
+
+
+class EventSummary(WireModel):
+    event_id: int
+    title: str
+    description: str
+    start_time: datetime
+    end_time: datetime
+    venue: VenueRef
+    performers: list[PerformerRef]
+
+
+class EventPage(WireModel):
+    events: list[EventSummary]
+    next_cursor: str | None
+    limit: int
+
+
+class PriceCategoryPrice(WireModel):
+    category: str
+    name: str
+    price: Decimal
+
+
+class EventInfo(WireModel):
+    event_id: int
+    title: str
+    description: str
+    start_time: datetime
+    end_time: datetime
+    performers: list[PerformerRef]
+    prices: list[PriceCategoryPrice]
+
+
+class EventVenue(VenueDetail):
+    tickets_available: int
+
+
+class TicketInfo(WireModel):
+    ticket_id: int
+    #: Stable seat ID from the seat map, e.g. ``stalls:F:12``; labels below are as printed.
+    seat_id: str
+    seat_number: str
+    section: str
+    row: str | None
+    category: str
+    price: Decimal
+    ticket_status: SeatStatus
+
+
+class EventDetail(WireModel):
+    event: EventInfo
+    venue: EventVenue
+    tickets: list[TicketInfo]
+
+
+class SectionAvailability(WireModel):
+    """Counts and compact seat ranges (``A1-14,B3``) of one section or GA area."""
+
+    section: str
+    name: str
+    available: int
+    reserved: int
+    booked: int
+    available_seats: str
+    reserved_seats: str
+    booked_seats: str
+
+
+class EventSeatSummary(WireModel):
+    """``GET /events/{id}?view=summary``: enough to draw an overview of a large venue."""
+
+    event: EventInfo
+    venue: EventVenue
+    sections: list[SectionAvailability]
+
+
+class Showing(WireModel):
+    event_id: int
+    start_time: datetime
+    end_time: datetime
+    venue: VenueRef
+    tickets_available: int
+
+
+class ShowingList(WireModel):
+    """Every venue and time where the same show plays (a touring show)."""
+
+    event_id: int
+    title: str
+    showings: list[Showing]

@@ -1,0 +1,56 @@
+"""RFC 9457 problem details: the one shape every API error has, with stable type slugs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["PROBLEM_BASE", "PROBLEM_CONTENT_TYPE", "Problem", "ProblemSlug", "problem_type"]
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+#: Problem types are relative URIs under this path; their slugs never change.
+PROBLEM_BASE = "/problems/"
+
+
+class ProblemSlug:
+    """Stable problem-type slugs; clients branch on these, never on titles."""
+
+    INVALID_PARAMETER = "invalid-parameter"
+    INVALID_CURSOR = "invalid-cursor"
+    INVALID_BODY = "invalid-body"
+    NOT_FOUND = "not-found"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
+    PAYLOAD_TOO_LARGE = "payload-too-large"
+    NOT_ACCEPTABLE = "not-acceptable"
+    UNAUTHORIZED = "unauthorized"
+    SERVICE_UNAVAILABLE = "service-unavailable"
+    INTERNAL_ERROR = "internal-error"
+
+
+def problem_type(slug: str) -> str:
+    """The ``type`` URI of a slug."""
+    return PROBLEM_BASE + slug
+
+
+class Problem(BaseModel):
+    """A problem document; extra members (``errors``, ``ticketIDs`` …) are kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """The slug part of ``type`` (``about:blank`` for plain HTTP errors)."""
+        return self.type.removeprefix(PROBLEM_BASE)
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """Members beyond the standard five."""
+        return dict(self.model_extra or {})
