@@ -10,9 +10,12 @@ import redis
 from flask import Flask
 
 from server.api import register_api
+from server.booking.cleanup import start_cleanup
+from server.booking.holds import HoldStore
 from server.config import load_config
 from server.extensions import compress, db, migrate
 from server.jsonio import OrjsonProvider
+from server.payments.configured import payment_gateway
 from server.services import normalise_database_url
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]
@@ -36,8 +39,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     compress.init_app(app)
     if app.config["REDIS_URL"]:
-        app.extensions["boxoffice.redis"] = redis.Redis.from_url(
+        client = redis.Redis.from_url(
             app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
         )
+        app.extensions["boxoffice.redis"] = client
+        app.extensions["boxoffice.holds"] = HoldStore(client, app.config["REDIS_PREFIX"])
+    app.extensions["boxoffice.payments"] = payment_gateway(app.config)
     register_api(app)
+    start_cleanup(app)
     return app

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import Any
 
@@ -25,29 +25,44 @@ def main() -> None:
 
 
 @contextmanager
-def _app_with_services(*, echo: bool = True) -> Iterator[tuple[Flask, dict[str, str]]]:
-    """Start embedded Postgres/Redis unless URLs are configured, and yield an app on them."""
+def _app_with_services(
+    *, echo: bool = True, payments: bool = False
+) -> Iterator[tuple[Flask, dict[str, str]]]:
+    """Start embedded Postgres/Redis (and, with ``payments``, the simulated payment service)
+    unless their URLs are configured, and yield an app on them plus the environment that
+    points gunicorn workers at the same servers."""
     from server import create_app
+    from server.payments.process import PaymentServiceError, running_payment_service
     from server.services import ServiceStartError, services_from_environment
 
     data_dir = data_dir_from_environment()
     log = (lambda message: click.echo(message, err=True)) if echo else None
     try:
-        with services_from_environment(data_dir, log=log) as urls:
+        with ExitStack() as stack:
+            urls = stack.enter_context(services_from_environment(data_dir, log=log))
             env = {
                 "BOXOFFICE_DATABASE_URL": urls.database_url,
                 "BOXOFFICE_REDIS_URL": urls.redis_url,
                 "BOXOFFICE_DATA_DIR": str(data_dir),
             }
+            payments_url = os.environ.get("BOXOFFICE_PAYMENTS_URL")
+            if payments and not payments_url:
+                payments_url = stack.enter_context(
+                    running_payment_service(data_dir / "payments", log=log)
+                )
+            if payments_url:
+                env["BOXOFFICE_PAYMENTS_URL"] = payments_url
             app = create_app(
                 {
                     "SQLALCHEMY_DATABASE_URI": urls.database_url,
                     "REDIS_URL": urls.redis_url,
                     "DATA_DIR": data_dir,
+                    "PAYMENTS_URL": payments_url,
+                    "CLEANUP_SECONDS": 0,
                 }
             )
             yield app, env
-    except ServiceStartError as error:
+    except (ServiceStartError, PaymentServiceError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -71,7 +86,7 @@ def _upgrade(app: Flask) -> None:
 @click.option("--demo", is_flag=True, help="Load the demo catalog if the database is empty.")
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Serve the API with gunicorn (embedded Postgres and Redis unless configured)."""
-    with _app_with_services() as (app, env):
+    with _app_with_services(payments=True) as (app, env):
         _upgrade(app)
         if demo:
             from server.catalog.demo import load_demo_if_empty
@@ -86,6 +101,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             "--threads", "4",
             "--graceful-timeout", "10",
             "--access-logfile", "-",
+            "--no-control-socket",
             "server.wsgi:app",
         ]  # fmt: skip
         click.echo(f"Boxoffice API on http://{host}:{port}  (Ctrl-C stops it)", err=True)
@@ -136,6 +152,16 @@ def db_load_demo() -> None:
         with app.app_context():
             loaded = load_demo_if_empty(progress=True)
     click.echo("Demo catalog loaded." if loaded else "The catalog is not empty; left it alone.")
+
+
+@main.command()
+def cleanup() -> None:
+    """Mark pending bookings whose hold ran out EXPIRED (the server also does this itself)."""
+    from server.booking.cleanup import run_cleanup_once
+
+    with _app_with_services() as (app, _env):
+        count = run_cleanup_once(app)
+    click.echo(f"{count} pending booking{'s' if count != 1 else ''} marked expired.")
 
 
 @main.command()

@@ -211,6 +211,15 @@ class Booking(Timestamped, Base):
     __table_args__ = (
         CheckConstraint("total_price >= 0", name="total_not_negative"),
         CheckConstraint(
+            "payment_status IS NULL OR payment_status IN ('CHARGED', 'REFUNDED')",
+            name="payment_status_known",
+        ),
+        # A booking is BOOKED only with a charge behind it.
+        CheckConstraint(
+            "status <> 'BOOKED' OR payment_status IS NOT DISTINCT FROM 'CHARGED'",
+            name="booked_means_paid",
+        ),
+        CheckConstraint(
             "status IN ('PENDING', 'BOOKED', 'EXPIRED', 'CANCELLED')", name="status_known"
         ),
         # Target of booking_tickets' composite key, so a status change cascades to its rows.
@@ -230,6 +239,13 @@ class Booking(Timestamped, Base):
     total_price: Mapped[Decimal] = mapped_column(Money, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: How often the hold was extended (bounded by ``HOLD_MAX_EXTENSIONS``).
+    extensions: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    #: Bumped after each declined card, so the next card gets a fresh idempotency key.
+    payment_attempt: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    #: The processor's charge ID once paid; CHARGED, or REFUNDED when the seats were lost.
+    payment_reference: Mapped[str | None] = mapped_column(String(100))
+    payment_status: Mapped[str | None] = mapped_column(String(16))
 
 
 class BookingTicket(Base):

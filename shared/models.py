@@ -11,20 +11,26 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from pydantic.alias_generators import to_camel
 
 __all__ = [
+    "BookedTicket",
+    "BookingInfo",
+    "BookingStatus",
     "EventDetail",
     "EventInfo",
     "EventPage",
     "EventSeatSummary",
     "EventSummary",
     "EventVenue",
+    "PaymentRequest",
+    "PaymentResult",
     "PerformerRef",
     "PriceCategoryPrice",
+    "ReserveRequest",
     "SeatStatus",
     "SectionAvailability",
     "Showing",
@@ -40,8 +46,9 @@ __all__ = [
 
 
 def wire_name(field_name: str) -> str:
-    """``venue_id`` → ``venueID``, ``ticket_ids`` → ``ticketIDs``, ``start_time`` → ``startTime``."""
-    return re.sub(r"Id(s?)$", r"ID\1", to_camel(field_name))
+    """``venue_id`` → ``venueID``, ``ticket_ids`` → ``ticketIDs``, ``payment_input_url`` →
+    ``paymentInputURL``, ``start_time`` → ``startTime``."""
+    return re.sub(r"(Id|Url)(s?)$", lambda m: m.group(1).upper() + m.group(2), to_camel(field_name))
 
 
 class WireModel(BaseModel):
@@ -178,3 +185,61 @@ class ShowingList(WireModel):
     event_id: int
     title: str
     showings: list[Showing]
+
+
+class BookingStatus(StrEnum):
+    PENDING = "PENDING"
+    BOOKED = "BOOKED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
+class BookedTicket(WireModel):
+    ticket_id: int
+    seat_id: str
+    seat_number: str
+    section: str
+    row: str | None
+    category: str
+    price: Decimal
+
+
+class BookingInfo(WireModel):
+    """A booking as its owner sees it; ``paymentInputURL`` is where to POST the payment."""
+
+    booking_id: str
+    event_id: int
+    status: BookingStatus
+    tickets: list[BookedTicket]
+    price: Decimal
+    currency: str
+    expires_at: datetime
+    extensions_left: int
+    payment_input_url: str
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
+class PaymentResult(WireModel):
+    booking_ids: list[str]
+    booking_status: BookingStatus
+
+
+#: Ticket IDs are Postgres bigints.
+TicketID = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+
+class ReserveRequest(WireModel):
+    """``POST /bookings/{eventID}``: the seats to hold, all or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_ids: Annotated[list[TicketID], Field(min_length=1, max_length=10)]
+
+
+class PaymentRequest(WireModel):
+    """``POST {paymentInputURL}``: card (number, expiry, CVC) or cash at the box office."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payment_details: dict[str, Any]

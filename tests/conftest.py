@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,14 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from live_server import BOXOFFICE, clean_environment, free_port, stop, wait_until_answering
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from server import create_app
+from server.auth import issue_token
 from server.extensions import db
+from server.payments.process import running_payment_service
 from server.services import normalise_database_url, running_services
 
 
@@ -31,6 +35,26 @@ class SuiteServices:
     redis_url: str
     redis_prefix: str
     data_dir: Path
+    payments_url: str
+
+    def server_environment(self) -> dict[str, str]:
+        """What a `boxoffice serve` subprocess needs to run on this suite's services."""
+        return {
+            "BOXOFFICE_DATABASE_URL": self.database_url,
+            "BOXOFFICE_REDIS_URL": self.redis_url,
+            "BOXOFFICE_REDIS_PREFIX": self.redis_prefix,
+            "BOXOFFICE_PAYMENTS_URL": self.payments_url,
+            "BOXOFFICE_JWT_SECRET": JWT_SECRET,
+            "BOXOFFICE_SECRET_KEY": SECRET_KEY,
+            "BOXOFFICE_PAYMENTS_TIMEOUT": str(PAYMENTS_TIMEOUT),
+        }
+
+
+JWT_SECRET = "test-secret-" + "x" * 32
+SECRET_KEY = "test-key-" + "y" * 32
+#: The gateway gives up after this long; the slow test card answers after SLOW_CARD_SECONDS.
+PAYMENTS_TIMEOUT = 1.0
+SLOW_CARD_SECONDS = 3.0
 
 
 def _libpq(url: str) -> str:
@@ -41,12 +65,17 @@ def _libpq(url: str) -> str:
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteServices]:
     data_dir = tmp_path_factory.mktemp("boxoffice")
-    with running_services(
-        data_dir,
-        database_url=os.environ.get("BOXOFFICE_DATABASE_URL") or None,
-        redis_url=os.environ.get("BOXOFFICE_REDIS_URL") or None,
-        fast=True,
-    ) as urls:
+    with (
+        running_services(
+            data_dir,
+            database_url=os.environ.get("BOXOFFICE_DATABASE_URL") or None,
+            redis_url=os.environ.get("BOXOFFICE_REDIS_URL") or None,
+            fast=True,
+        ) as urls,
+        running_payment_service(
+            data_dir / "payments", slow_seconds=SLOW_CARD_SECONDS
+        ) as payments_url,
+    ):
         name = f"boxoffice_test_{secrets.token_hex(4)}"
         server_url = normalise_database_url(urls.database_url)
         with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
@@ -58,6 +87,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteServices
                 redis_url=urls.redis_url,
                 redis_prefix=prefix,
                 data_dir=data_dir,
+                payments_url=payments_url,
             )
         finally:
             with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
@@ -78,8 +108,10 @@ def app(services: SuiteServices) -> Iterator[Flask]:
             "REDIS_URL": services.redis_url,
             "REDIS_PREFIX": services.redis_prefix,
             "DATA_DIR": services.data_dir,
-            "JWT_SECRET": "test-secret-" + "x" * 32,
-            "SECRET_KEY": "test-key-" + "y" * 32,
+            "JWT_SECRET": JWT_SECRET,
+            "SECRET_KEY": SECRET_KEY,
+            "PAYMENTS_URL": services.payments_url,
+            "PAYMENTS_TIMEOUT": PAYMENTS_TIMEOUT,
         }
     )
     with app.app_context():
@@ -92,21 +124,34 @@ def app(services: SuiteServices) -> Iterator[Flask]:
 _TABLES = "booking_tickets, bookings, tickets, event_performers, events, performers, seats, venues"
 
 
+def _empty(app: Flask) -> None:
+    """No catalog, no bookings, no holds: IDs restart, so old Redis keys would collide."""
+    db.session.rollback()
+    db.session.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+    store = app.extensions["boxoffice.redis"]
+    keys = list(store.scan_iter(match=app.config["REDIS_PREFIX"] + "*", count=1000))
+    if keys:
+        store.delete(*keys)
+
+
 @pytest.fixture
 def app_context(app: Flask) -> Iterator[Flask]:
     """An app context on an empty catalog; what the test wrote is removed after it."""
     with app.app_context():
-        db.session.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        _empty(app)
         yield app
-        db.session.rollback()
-        db.session.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        _empty(app)
 
 
 @pytest.fixture
 def client(app_context: Flask) -> FlaskClient:
     return app_context.test_client()
+
+
+def bearer(user_id: str) -> dict[str, str]:
+    """Headers of a request made by ``user_id``."""
+    return {"Authorization": f"Bearer {issue_token(user_id, JWT_SECRET)}"}
 
 
 #: A small room: 28 reserved seats in two categories and 5 standing places.
@@ -204,3 +249,28 @@ class Catalog:
 @pytest.fixture
 def catalog(app_context: Flask) -> Catalog:
     return Catalog()
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    services: SuiteServices, app: Flask, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of `boxoffice serve --workers 3` sharing the suite's Postgres, Redis, payments."""
+    port = free_port()
+    env = {
+        **clean_environment(),
+        **services.server_environment(),
+        "BOXOFFICE_DATA_DIR": str(tmp_path_factory.mktemp("live")),
+    }
+    process = subprocess.Popen(
+        [*BOXOFFICE, "serve", "--port", str(port), "--workers", "3"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/venues", process, 60)
+        yield base
+    finally:
+        stop(process)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime
 
+import redis
 from flask import Blueprint, Response, current_app
 
 from server.api.caching import catalog_response, seat_status_response
@@ -15,6 +18,7 @@ from server.api.params import (
     text_param,
 )
 from server.api.problems import problem_response
+from server.booking.holds import HoldStore
 from server.catalog import queries, seats
 from server.catalog.cursors import CursorError, CursorSigner
 from server.catalog.queries import EventFilter, NotFoundError
@@ -22,6 +26,8 @@ from server.extensions import db
 from shared.problems import ProblemSlug
 
 __all__ = ["blueprint"]
+
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint("catalog", __name__)
 
@@ -115,9 +121,22 @@ def get_event(event_id: int) -> Response:
     view = text_param("view") or "full"
     if view not in _VIEWS:
         raise invalid_parameter("view", f"must be one of {', '.join(_VIEWS)}, got {view!r}")
+    held = _held_tickets(event_id)
     if view == "summary":
-        return seat_status_response(seats.event_seat_summary(db.session(), event_id))
-    return seat_status_response(seats.event_detail(db.session(), event_id))
+        return seat_status_response(seats.event_seat_summary(db.session(), event_id, held))
+    return seat_status_response(seats.event_detail(db.session(), event_id, held))
+
+
+def _held_tickets(event_id: int) -> set[int]:
+    """Seats held right now, from Redis; if Redis is down the catalog still answers."""
+    holds: HoldStore | None = current_app.extensions.get("boxoffice.holds")
+    if holds is None:
+        return set()
+    try:
+        return holds.held_tickets(event_id, now_ms=int(time.time() * 1000))
+    except redis.RedisError as error:
+        log.warning("seat holds unavailable for event %s: %s", event_id, error)
+        return set()
 
 
 @blueprint.get("/events/<id:event_id>/venues")

@@ -25,6 +25,10 @@ _SCHEMA_MODELS: tuple[type[BaseModel], ...] = (
     models.EventDetail,
     models.EventSeatSummary,
     models.ShowingList,
+    models.ReserveRequest,
+    models.BookingInfo,
+    models.PaymentRequest,
+    models.PaymentResult,
     Problem,
 )
 
@@ -171,6 +175,7 @@ def openapi_document() -> dict[str, Any]:
             [_path_id("eventID")],
             not_found=True,
         ),
+        **_booking_paths(),
         "/openapi.json": {
             "get": {
                 "summary": "This document.",
@@ -191,7 +196,115 @@ def openapi_document() -> dict[str, Any]:
             "description": "Venues, events, seat maps and bookings. Errors are RFC 9457 problem+json.",
         },
         "paths": paths,
-        "components": {"schemas": schemas["$defs"]},
+        "components": {
+            "schemas": schemas["$defs"],
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
+    }
+
+
+def _booking_id() -> dict[str, Any]:
+    return {"name": "bookingID", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _idempotency_key() -> dict[str, Any]:
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "Repeat a POST safely: the first response is replayed for 24 hours.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    }
+
+
+def _body(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _booking_operation(
+    summary: str, responses: dict[str, Any], *, parameters: list[dict[str, Any]]
+) -> dict[str, Any]:
+    common = {
+        "401": _problem("Missing, expired or forged Bearer token."),
+        "404": _problem("No such event or ticket, or a booking that is not yours."),
+        "500": _ERRORS["500"],
+        "503": _ERRORS["503"],
+    }
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": parameters,
+        "responses": {**common, **responses},
+    }
+
+
+def _booking_paths() -> dict[str, Any]:
+    """Reserve, read, release, extend and pay: every answer a client must handle."""
+    booking = _json("BookingInfo", "The booking.")
+    replay = {"422": _problem("Idempotency-Key reused for a different request."),
+              "409": _problem("Seats taken, booking closed, or the same key still in progress.")}  # fmt: skip
+    return {
+        "/bookings/{eventID}": {
+            "post": {
+                **_booking_operation(
+                    "Hold 1–10 seats for 5 minutes, all or none (first request wins).",
+                    {
+                        "201": {**booking, "headers": {"Location": {"schema": {"type": "string"}}}},
+                        "400": _problem("Malformed selection: count, duplicates, other event."),
+                        "415": _problem("The body must be JSON."),
+                        **replay,
+                    },
+                    parameters=[_path_id("eventID"), _idempotency_key()],
+                ),
+                "requestBody": _body("ReserveRequest"),
+            }
+        },
+        "/bookings/{bookingID}": {
+            "get": _booking_operation(
+                "Your booking: status, seats, price, expiry.",
+                {"200": booking},
+                parameters=[_booking_id()],
+            ),
+            "delete": _booking_operation(
+                "Release a pending hold at once.",
+                {
+                    "204": {"description": "Released (or already ended)."},
+                    "409": _problem("A paid booking cannot be released."),
+                },
+                parameters=[_booking_id()],
+            ),
+        },
+        "/bookings/{bookingID}/extend": {
+            "post": _booking_operation(
+                "Extend a pending hold by two minutes (at most twice).",
+                {
+                    "200": booking,
+                    "409": _problem("Not pending, or no extensions left."),
+                    "410": _problem("The hold has already run out."),
+                },
+                parameters=[_booking_id()],
+            )
+        },
+        "/bookings/{bookingID}/payment": {
+            "post": {
+                **_booking_operation(
+                    "Pay (card or cash); the seats become BOOKED. Paying twice charges once.",
+                    {
+                        "200": _json("PaymentResult", "Booked."),
+                        "400": _problem("A payment field is invalid; the problem names it."),
+                        "402": _problem("The card was declined; the hold stays."),
+                        "410": _problem("The hold ran out and the seats were taken; refunded."),
+                        "415": _problem("The body must be JSON."),
+                        "504": _problem("The payment service timed out; pay again to settle."),
+                        **replay,
+                    },
+                    parameters=[_booking_id(), _idempotency_key()],
+                ),
+                "requestBody": _body("PaymentRequest"),
+            }
+        },
     }
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,46 +11,12 @@ import httpx
 import psutil
 import pytest
 from conftest import SuiteServices
-
-BOXOFFICE = [sys.executable, "-c", "from server.cli import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_answering(
-    url: str, process: subprocess.Popen[bytes], seconds: float
-) -> httpx.Response:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"boxoffice serve exited with {process.returncode}")
-        try:
-            response = httpx.get(url, timeout=5)
-        except httpx.TransportError:
-            time.sleep(0.3)
-            continue
-        if response.status_code == 200:
-            return response
-        time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+from live_server import BOXOFFICE, clean_environment, free_port, stop, wait_until_answering
 
 
 @pytest.fixture
 def serve_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOXOFFICE_")}
+    env = clean_environment()
     env["BOXOFFICE_DATA_DIR"] = str(tmp_path / "data")
     yield env
 
@@ -63,11 +25,7 @@ def test_serve_runs_several_gunicorn_workers_and_stops_on_sigterm(
     services: SuiteServices, app: object, serve_env: dict[str, str]
 ) -> None:
     port = free_port()
-    env = {
-        **serve_env,
-        "BOXOFFICE_DATABASE_URL": services.database_url,
-        "BOXOFFICE_REDIS_URL": services.redis_url,
-    }
+    env = {**serve_env, **services.server_environment()}
     process = subprocess.Popen(
         [*BOXOFFICE, "serve", "--port", str(port), "--workers", "3"], env=env
     )

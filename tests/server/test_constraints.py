@@ -16,8 +16,9 @@ def _booking(event_id: int, status: str, ticket_ids: list[int]) -> uuid.UUID:
     booking_id = uuid.uuid4()
     db.session.execute(
         text(
-            "INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at) "
-            "VALUES (:id, 'u1', :event, :status, 10, now() + interval '5 minutes')"
+            "INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at, "
+            "payment_status) "
+            "VALUES (:id, 'u1', :event, :status, 10, now() + interval '5 minutes', CASE WHEN CAST(:status AS varchar) = 'BOOKED' THEN 'CHARGED' END)"
         ),
         {"id": booking_id, "event": event_id, "status": status},
     )
@@ -91,7 +92,17 @@ def test_an_ended_booking_frees_its_ticket_and_cannot_come_back_over_a_live_one(
     _booking(event.id, "BOOKED", [ticket])
     with pytest.raises(IntegrityError, match="uq_booking_tickets_live_ticket"):
         db.session.execute(
-            text("UPDATE bookings SET status = 'BOOKED' WHERE id = :b"), {"b": first}
+            text("UPDATE bookings SET status = 'BOOKED', payment_status = 'CHARGED' WHERE id = :b"),
+            {"b": first},
+        )
+
+
+def test_a_booking_is_booked_only_with_a_charge(catalog: Catalog) -> None:
+    event = catalog.event(catalog.venue())
+    booking = _booking(event.id, "PENDING", [_first_ticket(event.id)])
+    with pytest.raises(IntegrityError, match="booked_means_paid"):
+        db.session.execute(
+            text("UPDATE bookings SET status = 'BOOKED' WHERE id = :b"), {"b": booking}
         )
 
 

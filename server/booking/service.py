@@ -1,0 +1,486 @@
+"""The booking rules: hold seats, pay, confirm, release, extend. No Flask in here.
+
+A seat goes AVAILABLE → RESERVED (a Redis hold for one user) → BOOKED (Postgres). The atomic
+Redis hold is the only gate for reserving — availability shown to clients is information —
+and the SERIALIZABLE confirmation plus the database constraints are the last word, so even a
+lost or wrong Redis cannot sell a seat twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import redis
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.booking.errors import (
+    BookingClosed,
+    ExtensionLimitReached,
+    HoldExpired,
+    InvalidSelection,
+    NotFound,
+    PaymentFailed,
+    SeatsUnavailable,
+    ServiceBusy,
+)
+from server.booking.holds import BOOKED_PREFIX, Holder, HoldStore
+from server.booking.records import BookingRecord, load_booking
+from server.booking.transaction import run_serializable
+from server.payments.gateway import (
+    Charge,
+    PaymentDeclined,
+    PaymentError,
+    PaymentGateway,
+    PaymentInvalid,
+    PaymentTimeout,
+)
+
+__all__ = ["BookingService", "BookingSettings", "expire_stale_bookings"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingSettings:
+    hold_seconds: int = 300
+    extension_seconds: int = 120
+    max_extensions: int = 2
+    max_tickets: int = 10
+    currency: str = "GBP"
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class BookingService:
+    """One request's worth of booking work over a session, the hold store and the gateway."""
+
+    def __init__(
+        self,
+        session: Session,
+        holds: HoldStore,
+        gateway: PaymentGateway,
+        settings: BookingSettings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.session = session
+        self.holds = holds
+        self.gateway = gateway
+        self.settings = settings
+        self.clock = clock
+
+    # reserve ------------------------------------------------------------------------------
+    def reserve(self, user_id: str, event_id: int, ticket_ids: Sequence[int]) -> BookingRecord:
+        """Hold 1–10 seats for ``user_id``, all or none; the first request for a seat wins.
+
+        A user's earlier pending hold on the same event is replaced, but only once the new
+        seats are secured: if they are taken the earlier hold stays as it was.
+        """
+        self._check_selection(ticket_ids)
+        now = self.clock()
+        booking_id = str(uuid.uuid4())
+        holder = Holder(user_id, booking_id)
+        try:
+            result = self.holds.hold(
+                event_id,
+                ticket_ids,
+                holder,
+                ttl_ms=self.settings.hold_seconds * 1000,
+                now_ms=_ms(now),
+            )
+        except redis.RedisError as error:
+            log.warning("hold store unavailable: %s", error)
+            raise ServiceBusy("Seat holds are unavailable right now; try again shortly.") from None
+        if not result.ok:
+            raise SeatsUnavailable(result.taken)
+        try:
+            return self._record_pending(holder, event_id, ticket_ids, now)
+        except BaseException:
+            self.session.rollback()
+            self._release_quietly(event_id, ticket_ids, holder)
+            raise
+
+    def _check_selection(self, ticket_ids: Sequence[int]) -> None:
+        limit = self.settings.max_tickets
+        if not 1 <= len(ticket_ids) <= limit:
+            raise InvalidSelection(
+                f"Choose 1 to {limit} tickets; got {len(ticket_ids)}.", field="ticketIDs"
+            )
+        duplicates = sorted({t for t in ticket_ids if ticket_ids.count(t) > 1})
+        if duplicates:
+            raise InvalidSelection(
+                f"Tickets {', '.join(map(str, duplicates))} are listed more than once.",
+                field="ticketIDs",
+            )
+
+    def _record_pending(
+        self, holder: Holder, event_id: int, ticket_ids: Sequence[int], now: datetime
+    ) -> BookingRecord:
+        session = self.session
+        event = session.execute(
+            text("SELECT end_time FROM events WHERE id = :id"), {"id": event_id}
+        ).one_or_none()
+        if event is None:
+            raise NotFound(f"There is no event with ID {event_id}.")
+        if event.end_time <= now:
+            raise InvalidSelection("This event is over; its tickets are no longer on sale.")
+        rows = session.execute(
+            text("SELECT id, event_id, status, price FROM tickets WHERE id = ANY(:ids)"),
+            {"ids": list(ticket_ids)},
+        ).all()
+        found = {row.id: row for row in rows}
+        unknown = sorted(set(ticket_ids) - found.keys())
+        if unknown:
+            raise NotFound(
+                f"There are no tickets with IDs {', '.join(map(str, unknown))}.", ticketIDs=unknown
+            )
+        foreign = sorted(t for t, row in found.items() if row.event_id != event_id)
+        if foreign:
+            raise InvalidSelection(
+                f"Tickets {', '.join(map(str, foreign))} are not for event {event_id}.",
+                field="ticketIDs",
+                ticketIDs=foreign,
+            )
+        booked = [t for t, row in found.items() if row.status == "BOOKED"]
+        if booked:
+            raise SeatsUnavailable(booked)
+        ids = list(ticket_ids)
+        # Pending bookings whose time is up no longer own their seats.
+        session.execute(
+            text(
+                """
+                UPDATE bookings SET status = 'EXPIRED' WHERE status = 'PENDING'
+                  AND expires_at <= :now AND id IN (
+                    SELECT booking_id FROM booking_tickets
+                    WHERE ticket_id = ANY(:ids) AND booking_status = 'PENDING')
+                """
+            ),
+            {"now": now, "ids": ids},
+        )
+        # This user's previous pending hold on the event has just been replaced in Redis.
+        session.execute(
+            text(
+                "UPDATE bookings SET status = 'CANCELLED' "
+                "WHERE user_id = :user AND event_id = :event AND status = 'PENDING'"
+            ),
+            {"user": holder.user_id, "event": event_id},
+        )
+        total = sum((found[t].price for t in ticket_ids), Decimal("0"))
+        expires_at = now + timedelta(seconds=self.settings.hold_seconds)
+        session.execute(
+            text(
+                "INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at) "
+                "VALUES (:id, :user, :event, 'PENDING', :total, :expires)"
+            ),
+            {
+                "id": holder.booking_id,
+                "user": holder.user_id,
+                "event": event_id,
+                "total": total,
+                "expires": expires_at,
+            },
+        )
+        try:
+            with session.begin_nested():
+                session.execute(
+                    text(
+                        "INSERT INTO booking_tickets (booking_id, ticket_id, booking_status) "
+                        "SELECT :booking, unnest(CAST(:ids AS bigint[])), 'PENDING'"
+                    ),
+                    {"booking": holder.booking_id, "ids": ids},
+                )
+        except IntegrityError:
+            # Redis said free but Postgres knows a live booking: Redis lost it. Postgres wins.
+            owned = session.execute(
+                text(
+                    "SELECT ticket_id FROM booking_tickets WHERE ticket_id = ANY(:ids) "
+                    "AND booking_status IN ('PENDING', 'BOOKED') AND booking_id <> :booking"
+                ),
+                {"ids": ids, "booking": holder.booking_id},
+            ).scalars()
+            raise SeatsUnavailable(list(owned)) from None
+        session.commit()
+        return self._record(holder.user_id, holder.booking_id)
+
+    # read, release, extend ----------------------------------------------------------------
+    def get(self, user_id: str, booking_id: str) -> BookingRecord:
+        """The owner's view of a booking; anyone else is told it does not exist."""
+        return self._record(user_id, booking_id)
+
+    def _record(self, user_id: str, booking_id: str) -> BookingRecord:
+        record = load_booking(self.session, booking_id, user_id, self.settings.max_extensions)
+        if record is None:
+            raise NotFound(f"There is no booking {booking_id} of yours.")
+        return record
+
+    def release(self, user_id: str, booking_id: str) -> None:
+        """Let the seats go at once; a booked (paid) booking cannot be released here."""
+        record = self._record(user_id, booking_id)
+        if record.status == "BOOKED":
+            raise BookingClosed("This booking is paid for; it cannot be released.")
+        if record.status == "PENDING":
+            self.session.execute(
+                text(
+                    "UPDATE bookings SET status = 'CANCELLED' WHERE id = :id AND status = 'PENDING'"
+                ),
+                {"id": booking_id},
+            )
+            self.session.commit()
+        holder = Holder(user_id, booking_id)
+        self._release_quietly(record.event_id, record.ticket_ids, holder)
+
+    def extend(self, user_id: str, booking_id: str) -> BookingRecord:
+        """Give a paying customer more time, a bounded number of times."""
+        record = self._record(user_id, booking_id)
+        if record.status != "PENDING":
+            raise BookingClosed(f"This booking is {record.status.lower()}; it cannot be extended.")
+        if record.extensions >= self.settings.max_extensions:
+            raise ExtensionLimitReached(
+                f"A hold can be extended {self.settings.max_extensions} times; "
+                "complete the payment or choose again."
+            )
+        now = self.clock()
+        if record.expires_at <= now:
+            raise HoldExpired(record.ticket_ids, "The hold has already run out.")
+        expires_at = record.expires_at + timedelta(seconds=self.settings.extension_seconds)
+        holder = Holder(user_id, booking_id)
+        try:
+            still_ours = self.holds.extend(
+                record.event_id, record.ticket_ids, holder, expires_at_ms=_ms(expires_at)
+            )
+        except redis.RedisError:
+            raise ServiceBusy("Seat holds are unavailable right now; try again shortly.") from None
+        if not still_ours:
+            raise HoldExpired(record.ticket_ids, "The hold has run out; choose seats again.")
+        self.session.execute(
+            text(
+                "UPDATE bookings SET expires_at = :expires, extensions = extensions + 1 "
+                "WHERE id = :id AND status = 'PENDING'"
+            ),
+            {"expires": expires_at, "id": booking_id},
+        )
+        self.session.commit()
+        return self._record(user_id, booking_id)
+
+    # pay ----------------------------------------------------------------------------------
+    def pay(
+        self,
+        user_id: str,
+        booking_id: str,
+        details: Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+    ) -> BookingRecord:
+        """Charge, then confirm in one SERIALIZABLE transaction; paying twice charges once.
+
+        A hold that ran out while the customer was paying still books the seats if nobody
+        else took them; if someone did, any charge is refunded and the answer says so.
+        """
+        record = self._record(user_id, booking_id)
+        if record.status == "BOOKED":
+            return record
+        if record.status == "CANCELLED":
+            raise BookingClosed("This booking was cancelled; choose seats again.")
+        holder = Holder(user_id, booking_id)
+        others = self._held_by_others(record, holder)
+        if others:
+            self._mark_expired(booking_id)
+            raise HoldExpired(
+                others,
+                "Your hold ran out and someone else has taken some of the seats; "
+                "you have not been charged.",
+            )
+        charge = self._charge(record, details, request_id)
+        try:
+            lost = run_serializable(self.session, lambda s: self._confirm(s, record, charge))
+        except IntegrityError:
+            # The live-booking index refused: another booking owns a seat. Postgres wins.
+            self.session.rollback()
+            lost = list(record.ticket_ids)
+        if lost:
+            self._refund(record, charge, request_id)
+            if record.status == "EXPIRED" or record.expires_at <= self.clock():
+                raise HoldExpired(
+                    lost,
+                    "Your hold ran out and someone else took some of the seats while you were "
+                    "paying; the charge has been refunded.",
+                )
+            raise SeatsUnavailable(
+                lost, "Some seats were sold to someone else; the charge has been refunded."
+            )
+        self._mark_sold_in_redis(record, holder)
+        return self._record(user_id, booking_id)
+
+    def _held_by_others(self, record: BookingRecord, holder: Holder) -> list[int]:
+        """Seats another user holds or bought, as far as Redis knows (nothing if it is down)."""
+        try:
+            values = self.holds.holders(record.event_id, record.ticket_ids)
+        except redis.RedisError:
+            return []
+        return [
+            ticket
+            for ticket, value in values.items()
+            if value is not None
+            and value != holder.token
+            and value != BOOKED_PREFIX + holder.booking_id
+        ]
+
+    def _charge(
+        self, record: BookingRecord, details: Mapping[str, Any], request_id: str | None
+    ) -> Charge:
+        key = record.payment_key
+        try:
+            return self.gateway.charge(
+                idempotency_key=key,
+                amount=record.price,
+                currency=self.settings.currency,
+                details=details,
+                request_id=request_id,
+            )
+        except PaymentDeclined as declined:
+            # The next card gets a fresh key; the hold stays so the customer can try it.
+            self.session.execute(
+                text("UPDATE bookings SET payment_attempt = payment_attempt + 1 WHERE id = :id"),
+                {"id": record.booking_id},
+            )
+            self.session.commit()
+            raise PaymentFailed(
+                declined.message,
+                status=402,
+                slug="payment-declined",
+                title="Payment declined",
+                code=declined.code,
+            ) from None
+        except PaymentInvalid as invalid:
+            raise PaymentFailed(
+                invalid.message,
+                status=400,
+                slug="invalid-payment",
+                title="Invalid payment details",
+                field=f"paymentDetails.{invalid.field}",
+            ) from None
+        except PaymentTimeout:
+            raise PaymentFailed(
+                "The payment service did not answer in time. Your seats are still held; "
+                "pay again to find out whether the charge went through — you will not be "
+                "charged twice.",
+                status=504,
+                slug="payment-timeout",
+                title="Payment timed out",
+            ) from None
+        except PaymentError as error:
+            raise PaymentFailed(
+                f"The payment service is unavailable ({error.message}); try again shortly.",
+                status=503,
+                slug="service-unavailable",
+                title="Payment service unavailable",
+            ) from None
+
+    def _confirm(self, session: Session, record: BookingRecord, charge: Charge) -> list[int]:
+        """Inside the SERIALIZABLE transaction: book every seat, or report the lost ones."""
+        # A sequential scan takes a predicate lock on a whole table, and then every concurrent
+        # confirmation conflicts with every other; index scans lock only the pages they read.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        status = session.execute(
+            text("SELECT status FROM bookings WHERE id = :id"), {"id": record.booking_id}
+        ).scalar_one()
+        if status not in ("PENDING", "EXPIRED"):
+            return [] if status == "BOOKED" else list(record.ticket_ids)
+        ids = list(record.ticket_ids)
+        taken = session.execute(
+            text(
+                """
+                SELECT t.id FROM tickets t WHERE t.id = ANY(:ids) AND (t.status = 'BOOKED'
+                   OR EXISTS (SELECT 1 FROM booking_tickets bt
+                              WHERE bt.ticket_id = t.id AND bt.booking_id <> :booking
+                                AND bt.booking_status IN ('PENDING', 'BOOKED')))
+                """
+            ),
+            {"ids": ids, "booking": record.booking_id},
+        ).scalars()
+        lost = sorted(taken)
+        if lost:
+            return lost
+        updated = session.execute(
+            text(
+                "UPDATE tickets SET status = 'BOOKED', version = version + 1 "
+                "WHERE id = ANY(:ids) AND status = 'AVAILABLE'"
+            ),
+            {"ids": ids},
+        ).rowcount  # type: ignore[attr-defined]
+        if updated != len(ids):
+            raise RuntimeError("tickets changed under a serializable transaction")
+        session.execute(
+            text(
+                """
+                UPDATE bookings SET status = 'BOOKED', confirmed_at = now(),
+                       payment_reference = :charge, payment_status = 'CHARGED'
+                WHERE id = :id
+                """
+            ),
+            {"charge": charge.charge_id, "id": record.booking_id},
+        )
+        return []
+
+    def _refund(self, record: BookingRecord, charge: Charge, request_id: str | None) -> None:
+        self.gateway.refund(idempotency_key=record.payment_key, request_id=request_id)
+        self.session.execute(
+            text(
+                """
+                UPDATE bookings SET status = CASE WHEN status = 'BOOKED' THEN status
+                                                  ELSE 'EXPIRED' END,
+                       payment_reference = :charge, payment_status = 'REFUNDED'
+                WHERE id = :id AND status <> 'BOOKED'
+                """
+            ),
+            {"charge": charge.charge_id, "id": record.booking_id},
+        )
+        self.session.commit()
+
+    def _mark_expired(self, booking_id: str) -> None:
+        self.session.execute(
+            text("UPDATE bookings SET status = 'EXPIRED' WHERE id = :id AND status = 'PENDING'"),
+            {"id": booking_id},
+        )
+        self.session.commit()
+
+    def _mark_sold_in_redis(self, record: BookingRecord, holder: Holder) -> None:
+        """Best effort: refusals of sold seats stay cheap; Postgres already has the truth."""
+        keep_until = record.event_end + timedelta(days=1)
+        try:
+            self.holds.mark_booked(
+                record.event_id,
+                record.ticket_ids,
+                holder,
+                until_ms=_ms(keep_until),
+                now_ms=_ms(self.clock()),
+            )
+        except redis.RedisError as error:
+            log.warning("could not mark booking %s sold in Redis: %s", record.booking_id, error)
+
+    def _release_quietly(self, event_id: int, ticket_ids: Sequence[int], holder: Holder) -> None:
+        try:
+            self.holds.release(event_id, ticket_ids, holder)
+        except redis.RedisError as error:
+            log.warning("could not release holds of %s: %s", holder.booking_id, error)
+
+
+def expire_stale_bookings(session: Session, now: datetime) -> int:
+    """Mark PENDING bookings past their expiry EXPIRED; their Redis keys expired by themselves."""
+    count = session.execute(
+        text(
+            "UPDATE bookings SET status = 'EXPIRED' WHERE status = 'PENDING' AND expires_at < :now"
+        ),
+        {"now": now},
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return int(count)
