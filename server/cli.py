@@ -32,6 +32,7 @@ def _app_with_services(
     unless their URLs are configured, and yield an app on them plus the environment that
     points gunicorn workers at the same servers."""
     from server import create_app
+    from server.extensions import db
     from server.payments.process import PaymentServiceError, running_payment_service
     from server.services import ServiceStartError, services_from_environment
 
@@ -61,7 +62,11 @@ def _app_with_services(
                     "CLEANUP_SECONDS": 0,
                 }
             )
-            yield app, env
+            try:
+                yield app, env
+            finally:
+                with app.app_context():
+                    db.engine.dispose()  # close pooled connections before the servers stop
     except (ServiceStartError, PaymentServiceError) as error:
         raise click.ClickException(str(error)) from None
 

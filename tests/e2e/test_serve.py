@@ -48,10 +48,11 @@ def _alive(process: psutil.Process) -> bool:
 
 
 def _servers_under(folder: Path) -> list[psutil.Process]:
+    """Postgres, Redis and the payment simulator started for this data folder."""
     found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
+    for process in psutil.process_iter(["cmdline"]):
         command = " ".join(process.info["cmdline"] or [])
-        if str(folder) in command and process.info["name"] in ("postgres", "redis-server"):
+        if str(folder) in command and _alive(process):
             found.append(process)
     return found
 
@@ -71,7 +72,8 @@ def test_fresh_machine_serve_demo_starts_embedded_servers_and_stops_them(
         assert len(venues.json()["venues"]) >= 15
         events = httpx.get(f"http://127.0.0.1:{port}/events?searchQuery=tour&limit=5").json()
         assert events["events"], "the demo catalog has touring shows"
-        assert _servers_under(data_dir), "embedded Postgres and Redis run under the data folder"
+        running = " ".join(" ".join(p.cmdline()) for p in _servers_under(data_dir))
+        assert "postgres" in running and "redis-server" in running and "simulator" in running
     finally:
         code = stop(process)
     assert code == 0
