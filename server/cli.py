@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from importlib.metadata import EntryPoint, entry_points
 from types import FrameType
 from typing import Any
 
@@ -19,7 +20,25 @@ from server.config import data_dir_from_environment, load_config
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PluginGroup(click.Group):
+    """Adds the client's commands (entry points ``boxoffice.commands``) only when asked for,
+    so server commands start fast and ``server`` never imports the client package."""
+
+    def _plugins(self) -> dict[str, EntryPoint]:
+        return {ep.name: ep for ep in entry_points(group="boxoffice.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugins()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and (plugin := self._plugins().get(cmd_name)):
+            loaded: click.Command = plugin.load()
+            return loaded
+        return command
+
+
+@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Boxoffice: seat booking for venues."""
 

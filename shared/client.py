@@ -1,0 +1,301 @@
+"""``BoxofficeClient``: the one typed client the kiosk and scripts use to talk to the API.
+
+Results are the same models the server serializes; errors are :mod:`shared.errors`. Requests
+that are safe to repeat (GETs, DELETEs, and POSTs carrying an ``Idempotency-Key``, which the
+client adds itself) are retried with backoff on connection errors and on 503/429, honouring
+``Retry-After``. The transport is injectable (``httpx.WSGITransport`` runs the app in-process).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from shared.errors import BoxofficeError, ServiceUnavailable, error_from_problem
+from shared.models import (
+    BookingInfo,
+    EventDetail,
+    EventPage,
+    EventSeatSummary,
+    EventSummary,
+    PaymentResult,
+    ShowingList,
+    VenueDetail,
+    VenuePage,
+    VenueSummary,
+)
+from shared.problems import PROBLEM_CONTENT_TYPE, Problem
+
+__all__ = ["DEFAULT_SERVER", "DEFAULT_TIMEOUT", "BoxofficeClient"]
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+#: Connecting should be quick; a 50,000-seat event can take a while to send.
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=3.0)
+_RETRY_STATUSES = frozenset({429, 503})
+
+M = TypeVar("M", bound=BaseModel)
+DateLike = date | datetime | str
+
+
+def _date_param(value: DateLike | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+class BoxofficeClient:
+    """A synchronous client; use it as a context manager or call :meth:`close`."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_SERVER,
+        *,
+        token: str | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        headers = {"User-Agent": "boxoffice-client/1", "Accept-Encoding": "gzip"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+        )
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+
+    def __enter__(self) -> BoxofficeClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # catalog ------------------------------------------------------------------------------
+    def venues(self, *, limit: int | None = None, cursor: str | None = None) -> VenuePage:
+        return self._get(VenuePage, "/venues", {"limit": limit, "nextCursor": cursor})
+
+    def iter_venues(self, *, page_size: int = 100) -> Iterator[VenueSummary]:
+        """Every partner venue, walking the pages."""
+        cursor: str | None = None
+        while True:
+            page = self.venues(limit=page_size, cursor=cursor)
+            yield from page.venues
+            if not (cursor := page.next_cursor):
+                return
+
+    def venue(self, venue_id: int) -> VenueDetail:
+        return self._get(VenueDetail, f"/venues/{venue_id}")
+
+    def venue_events_page(
+        self,
+        venue_id: int,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> EventPage:
+        params = {"startDate": _date_param(start), "endDate": _date_param(end)}
+        return self._get(
+            EventPage,
+            f"/venues/{venue_id}/events",
+            {**params, "limit": limit, "nextCursor": cursor},
+        )
+
+    def venue_events(
+        self, venue_id: int, *, start: DateLike | None = None, end: DateLike | None = None
+    ) -> Iterator[EventSummary]:
+        """A venue's upcoming events across all pages."""
+        return self._walk(
+            lambda cursor: self.venue_events_page(
+                venue_id, start=start, end=end, limit=100, cursor=cursor
+            )
+        )
+
+    def search_page(
+        self,
+        query: str | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> EventPage:
+        params = {
+            "searchQuery": query or None,
+            "startDate": _date_param(start),
+            "endDate": _date_param(end),
+            "limit": limit,
+            "nextCursor": cursor,
+        }
+        return self._get(EventPage, "/events", params)
+
+    def search_events(
+        self,
+        query: str | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        page_size: int = 50,
+    ) -> Iterator[EventSummary]:
+        """Matching events, best first, fetching further pages only as they are consumed."""
+        return self._walk(
+            lambda cursor: self.search_page(
+                query, start=start, end=end, limit=page_size, cursor=cursor
+            )
+        )
+
+    def event(self, event_id: int) -> EventDetail:
+        """The event, its venue and every seat's status."""
+        return self._get(EventDetail, f"/events/{event_id}")
+
+    def event_summary(self, event_id: int) -> EventSeatSummary:
+        """Counts and seat ranges per section: small even for a stadium."""
+        return self._get(EventSeatSummary, f"/events/{event_id}", {"view": "summary"})
+
+    def showings(self, event_id: int) -> ShowingList:
+        """Every venue and time where the same show plays."""
+        return self._get(ShowingList, f"/events/{event_id}/venues")
+
+    # booking ------------------------------------------------------------------------------
+    def hold(self, event_id: int, ticket_ids: list[int]) -> BookingInfo:
+        """Hold 1–10 seats for a few minutes, all or none (raises SeatsUnavailable)."""
+        return self._send(
+            BookingInfo, "POST", f"/bookings/{event_id}", json={"ticketIDs": ticket_ids}
+        )
+
+    def booking(self, booking_id: str) -> BookingInfo:
+        return self._get(BookingInfo, f"/bookings/{booking_id}")
+
+    def release(self, booking_id: str) -> None:
+        """Let a pending hold go at once."""
+        self._request("DELETE", f"/bookings/{booking_id}", retry=True)
+
+    def extend(self, booking_id: str) -> BookingInfo:
+        """Two more minutes to pay (twice at most)."""
+        return self._send(BookingInfo, "POST", f"/bookings/{booking_id}/extend", idempotent=False)
+
+    def pay(self, booking: BookingInfo | str, details: Mapping[str, Any]) -> PaymentResult:
+        """Pay by card (``method, cardNumber, expiry, cvc``) or ``{"method": "cash"}``."""
+        url = (
+            booking.payment_input_url
+            if isinstance(booking, BookingInfo)
+            else f"/bookings/{booking}/payment"
+        )
+        return self._send(PaymentResult, "POST", url, json={"paymentDetails": dict(details)})
+
+    # plumbing -----------------------------------------------------------------------------
+    def _walk(self, fetch: Callable[[str | None], EventPage]) -> Iterator[EventSummary]:
+        cursor: str | None = None
+        while True:
+            page = fetch(cursor)
+            yield from page.events
+            if not (cursor := page.next_cursor):
+                return
+
+    def _get(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> M:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        return _parse(model, self._request("GET", path, params=clean, retry=True))
+
+    def _send(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        idempotent: bool = True,
+    ) -> M:
+        headers = {"Idempotency-Key": str(uuid.uuid4())} if idempotent else {}
+        response = self._request(method, path, json=json, headers=headers, retry=idempotent)
+        return _parse(model, response)
+
+    def _request(self, method: str, path: str, *, retry: bool, **kwargs: Any) -> httpx.Response:
+        """Send, retrying what is safe to repeat; raise the typed error for a problem."""
+        attempts = self.retries + 1 if retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TimeoutException as error:
+                if attempt == attempts:
+                    raise ServiceUnavailable(
+                        f"The server at {self._http.base_url} did not answer in time ({error})."
+                    ) from None
+                self._pause(attempt, None)
+                continue
+            except httpx.TransportError as error:
+                if attempt == attempts:
+                    raise ServiceUnavailable(
+                        f"Cannot reach the server at {self._http.base_url}: {error}."
+                    ) from None
+                self._pause(attempt, None)
+                continue
+            if _should_retry(response) and attempt < attempts:
+                self._pause(attempt, _retry_after(response))
+                continue
+            if response.is_error:
+                raise _error(response)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, attempt: int, retry_after: float | None) -> None:
+        if retry_after is not None:
+            delay = min(retry_after, 30.0)
+        else:
+            delay = random.uniform(0, self.backoff * 2 ** (attempt - 1))
+        self._sleep(delay)
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    """503 and 429 — and our own earlier attempt still running under the same key."""
+    if response.status_code in _RETRY_STATUSES:
+        return True
+    return response.status_code == 409 and b"idempotency-key-in-use" in response.content[:300]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _error(response: httpx.Response) -> BoxofficeError:
+    retry_after = _retry_after(response)
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.startswith(PROBLEM_CONTENT_TYPE):
+        try:
+            return error_from_problem(Problem.model_validate_json(response.content), retry_after)
+        except ValidationError:
+            pass
+    problem = Problem(
+        title=response.reason_phrase or "Error",
+        status=response.status_code,
+        detail=f"The server answered {response.status_code} {response.reason_phrase}.",
+    )
+    return error_from_problem(problem, retry_after)
+
+
+def _parse(model: type[M], response: httpx.Response) -> M:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        raise BoxofficeError(
+            f"The server sent a {model.__name__} this client does not understand: {error}"
+        ) from None
