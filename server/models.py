@@ -150,6 +150,7 @@ class Event(Timestamped, Base):
         Index("ix_events_venue_start", "venue_id", "start_time", "id"),
         Index("ix_events_show_key_start", "show_key", "start_time"),
         Index("ix_events_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_events_title_vector", "title_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -165,6 +166,8 @@ class Event(Timestamped, Base):
     prices: Mapped[dict[str, str]] = mapped_column(JSONB, nullable=False)
     #: Maintained by a trigger from the title, description, performers and venue.
     search_vector: Mapped[Any] = mapped_column(TSVECTOR, nullable=True)
+    #: Title and performers only (same trigger): the first tier of ranked search.
+    title_vector: Mapped[Any] = mapped_column(TSVECTOR, nullable=True)
 
     venue: Mapped[Venue] = relationship(lazy="joined")
     performers: Mapped[list[Performer]] = relationship(
@@ -182,6 +185,9 @@ class Ticket(Base):
         CheckConstraint("status IN ('AVAILABLE', 'BOOKED')", name="status_known"),
         Index(
             "ix_tickets_event_available", "event_id", postgresql_where=text("status = 'AVAILABLE'")
+        ),
+        Index(
+            "ix_tickets_event_booked", "event_id", "id", postgresql_where=text("status = 'BOOKED'")
         ),
     )
 

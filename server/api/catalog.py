@@ -7,9 +7,14 @@ import time
 from datetime import UTC, datetime
 
 import redis
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, jsonify
 
-from server.api.caching import catalog_response, seat_status_response
+from server.api.caching import (
+    catalog_response,
+    etag_matches,
+    not_modified,
+    seat_status_response,
+)
 from server.api.params import (
     invalid_parameter,
     parse_date_param,
@@ -121,10 +126,22 @@ def get_event(event_id: int) -> Response:
     view = text_param("view") or "full"
     if view not in _VIEWS:
         raise invalid_parameter("view", f"must be one of {', '.join(_VIEWS)}, got {view!r}")
-    held = _held_tickets(event_id)
+    event = seats.load_event_seats(db.session(), event_id, _held_tickets(event_id))
+    etag = f"{event.etag}-{view}"
+    if etag_matches(etag):
+        return not_modified(etag)
     if view == "summary":
-        return seat_status_response(seats.event_seat_summary(db.session(), event_id, held))
-    return seat_status_response(seats.event_detail(db.session(), event_id, held))
+        response = jsonify(event.summary())
+    else:
+        response = Response(event.full_json(), mimetype="application/json")
+    return seat_status_response(response, etag)
+
+
+@blueprint.get("/events/<id:event_id>/venues")
+def event_venues(event_id: int) -> Response:
+    reject_unknown_params(())
+    showings = queries.event_showings(db.session(), event_id, now=datetime.now(UTC))
+    return catalog_response(showings.to_wire(), cache_control="no-cache")
 
 
 def _held_tickets(event_id: int) -> set[int]:
@@ -137,10 +154,3 @@ def _held_tickets(event_id: int) -> set[int]:
     except redis.RedisError as error:
         log.warning("seat holds unavailable for event %s: %s", event_id, error)
         return set()
-
-
-@blueprint.get("/events/<id:event_id>/venues")
-def event_venues(event_id: int) -> Response:
-    reject_unknown_params(())
-    showings = queries.event_showings(db.session(), event_id, now=datetime.now(UTC))
-    return seat_status_response(showings.to_wire())

@@ -39,9 +39,6 @@ __all__ = [
     "search_events",
 ]
 
-#: Search ranks are quantised to integers so that the keyset comparison is exact.
-_RANK_SCALE = 1_000_000
-
 
 class NotFoundError(LookupError):
     """No such venue or event."""
@@ -171,8 +168,11 @@ def search_events(
     limit: int,
     cursor: str | None,
 ) -> EventPage:
-    """Events matching ``wanted``: ranked by relevance when searching, else by start time.
+    """Events matching ``wanted``, ranked when searching, else by start time.
 
+    Ranking is in tiers: events whose title or performers match every word come first, then
+    events that match through the venue or description; soonest first within a tier. Each
+    tier is one index scan that stops at the page size, however common the words are.
     Without a start date only events that have not ended are listed; the moment of the first
     page is kept in the cursor so later pages use the same bound.
     """
@@ -180,55 +180,45 @@ def search_events(
     state: dict[str, Any] = signer.load(cursor, query) if cursor else {}
     not_ended_at = datetime.fromisoformat(state["now"]) if "now" in state else now
     params: dict[str, Any] = {
-        "limit": limit + 1,
         "start": wanted.start,
         "end": wanted.end,
-        "not_ended_at": None if wanted.start else not_ended_at,
+        "not_ended_at": not_ended_at,
         "venue_id": wanted.venue_id,
         "q": wanted.search,
     }
-    filters = """
-        (CAST(:start AS timestamptz) IS NULL OR e.start_time >= :start)
-        AND (CAST(:end AS timestamptz) IS NULL OR e.start_time < :end)
-        AND (CAST(:not_ended_at AS timestamptz) IS NULL OR e.end_time > :not_ended_at)
-        AND (CAST(:venue_id AS bigint) IS NULL OR e.venue_id = :venue_id)
-    """
-    if wanted.search:
-        params.update(
-            after_rank=state.get("rank"),
-            after_start=state.get("start"),
-            after_id=state.get("id"),
-        )
-        sql = f"""
-            WITH matches AS (
-                SELECT {_EVENT_COLUMNS},
-                       CAST(ts_rank_cd(e.search_vector, query, 1) * {_RANK_SCALE} AS bigint)
-                           AS rank
-                FROM events e
-                JOIN venues v ON v.id = e.venue_id,
-                     websearch_to_tsquery('english', :q) AS query
-                WHERE e.search_vector @@ query AND {filters}
+    # Only the filters asked for: "x IS NULL OR …" would spoil the planner's estimates.
+    filters = ["e.start_time >= :start" if wanted.start else "e.end_time > :not_ended_at"]
+    if wanted.end:
+        filters.append("e.start_time < :end")
+    if wanted.venue_id is not None:
+        filters.append("e.venue_id = :venue_id")
+    tiers = (
+        ["e.title_vector @@ query", "e.search_vector @@ query AND NOT e.title_vector @@ query"]
+        if wanted.search
+        else ["TRUE"]
+    )
+    first_tier = int(state.get("tier", 0))
+    rows: list[Any] = []
+    for tier in range(first_tier, len(tiers)):
+        where = [tiers[tier], *filters]
+        tier_params = dict(params, limit=limit + 1 - len(rows))
+        if state and tier == first_tier:
+            where.append("(e.start_time, e.id) > (:after_start, :after_id)")
+            tier_params.update(
+                after_start=datetime.fromisoformat(state["start"]), after_id=int(state["id"])
             )
-            SELECT * FROM matches
-            WHERE CAST(:after_rank AS bigint) IS NULL
-               OR rank < :after_rank
-               OR (rank = :after_rank AND (start_time, id)
-                   > (CAST(:after_start AS timestamptz), CAST(:after_id AS bigint)))
-            ORDER BY rank DESC, start_time, id
-            LIMIT :limit
-        """
-    else:
-        params.update(after_start=state.get("start"), after_id=state.get("id"))
+        source = "events e JOIN venues v ON v.id = e.venue_id"
+        if wanted.search:
+            source += ", websearch_to_tsquery('english', :q) AS query"
         sql = f"""
-            SELECT {_EVENT_COLUMNS} FROM events e JOIN venues v ON v.id = e.venue_id
-            WHERE {filters}
-              AND (CAST(:after_start AS timestamptz) IS NULL
-                   OR (e.start_time, e.id) > (CAST(:after_start AS timestamptz),
-                                              CAST(:after_id AS bigint)))
+            SELECT {_EVENT_COLUMNS}, {tier} AS tier FROM {source}
+            WHERE {" AND ".join(where)}
             ORDER BY e.start_time, e.id
             LIMIT :limit
-        """
-    rows = session.execute(text(sql), params).all()
+        """  # only fixed fragments are formatted in; every value is a bound parameter
+        rows.extend(session.execute(text(sql), tier_params).all())
+        if len(rows) > limit:
+            break
     page = rows[:limit]
     performers = performers_of(session, [r.id for r in page])
     events = [
@@ -246,13 +236,12 @@ def search_events(
     next_cursor = None
     if len(rows) > limit:
         last = page[-1]
-        position: dict[str, Any] = {
+        position = {
+            "tier": last.tier,
             "start": last.start_time.isoformat(),
             "id": last.id,
             "now": not_ended_at.isoformat(),
         }
-        if wanted.search:
-            position["rank"] = last.rank
         next_cursor = signer.dump(query, position)
     return EventPage(events=events, next_cursor=next_cursor, limit=limit)
 

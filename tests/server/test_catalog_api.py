@@ -355,3 +355,32 @@ def test_openapi_document_covers_every_route(client: FlaskClient, app_context: A
         for operation in item.values():
             assert {"200", "201", "204"} & set(operation["responses"]), path
     TypeAdapter(dict).validate_python(document["components"]["schemas"]["EventDetail"])
+
+
+def test_seat_map_revalidates_cheaply_until_a_seat_changes(
+    client: FlaskClient, catalog: Catalog
+) -> None:
+    from conftest import bearer
+
+    event = catalog.event(catalog.venue())
+    first = client.get(f"/events/{event.id}", headers={"Accept-Encoding": "gzip"})
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    same = client.get(
+        f"/events/{event.id}", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+    )
+    assert same.status_code == 304 and same.get_data() == b""
+    summary = client.get(f"/events/{event.id}?view=summary", headers={"If-None-Match": etag})
+    assert summary.status_code == 200, "the summary is a different representation"
+    ticket = orjson.loads(gzip.decompress(first.get_data()))["tickets"][0]["ticketID"]
+    held = client.post(f"/bookings/{event.id}", json={"ticketIDs": [ticket]}, headers=bearer("a"))
+    assert held.status_code == 201
+    changed = client.get(
+        f"/events/{event.id}", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+    )
+    assert changed.status_code == 200
+    statuses = {
+        t["ticketID"]: t["ticketStatus"]
+        for t in orjson.loads(gzip.decompress(changed.get_data()))["tickets"]
+    }
+    assert statuses[ticket] == "RESERVED"
