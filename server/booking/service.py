@@ -42,6 +42,7 @@ from server.payments.gateway import (
     PaymentInvalid,
     PaymentTimeout,
 )
+from shared.models import BookedTicket
 
 __all__ = ["BookingService", "BookingSettings", "expire_stale_bookings"]
 
@@ -125,61 +126,79 @@ class BookingService:
     def _record_pending(
         self, holder: Holder, event_id: int, ticket_ids: Sequence[int], now: datetime
     ) -> BookingRecord:
+        """Write the PENDING booking in four round trips: this runs once per successful hold."""
         session = self.session
-        event = session.execute(
-            text("SELECT end_time FROM events WHERE id = :id"), {"id": event_id}
-        ).one_or_none()
-        if event is None:
-            raise NotFound(f"There is no event with ID {event_id}.")
-        if event.end_time <= now:
-            raise InvalidSelection("This event is over; its tickets are no longer on sale.")
+        ids = list(ticket_ids)
         rows = session.execute(
-            text("SELECT id, event_id, status, price FROM tickets WHERE id = ANY(:ids)"),
-            {"ids": list(ticket_ids)},
+            text(
+                """
+                SELECT (SELECT end_time FROM events WHERE id = :event) AS event_end,
+                       x.id AS wanted, t.id, t.event_id, t.status, t.price, t.seat_id,
+                       t.seat_number, t.section, t.row, t.category
+                FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS x(id, n)
+                LEFT JOIN tickets t ON t.id = x.id
+                ORDER BY x.n
+                """
+            ),
+            {"event": event_id, "ids": ids},
         ).all()
-        found = {row.id: row for row in rows}
-        unknown = sorted(set(ticket_ids) - found.keys())
+        event_end = rows[0].event_end
+        if event_end is None:
+            raise NotFound(f"There is no event with ID {event_id}.")
+        if event_end <= now:
+            raise InvalidSelection("This event is over; its tickets are no longer on sale.")
+        unknown = sorted(row.wanted for row in rows if row.id is None)
         if unknown:
             raise NotFound(
                 f"There are no tickets with IDs {', '.join(map(str, unknown))}.", ticketIDs=unknown
             )
-        foreign = sorted(t for t, row in found.items() if row.event_id != event_id)
+        foreign = sorted(row.id for row in rows if row.event_id != event_id)
         if foreign:
             raise InvalidSelection(
                 f"Tickets {', '.join(map(str, foreign))} are not for event {event_id}.",
                 field="ticketIDs",
                 ticketIDs=foreign,
             )
-        booked = [t for t, row in found.items() if row.status == "BOOKED"]
+        booked = [row.id for row in rows if row.status == "BOOKED"]
         if booked:
             raise SeatsUnavailable(booked)
-        ids = list(ticket_ids)
-        # Pending bookings whose time is up no longer own their seats.
+        # Pending bookings whose time is up no longer own their seats, and this user's previous
+        # pending hold on the event has just been replaced in Redis. (A statement of its own:
+        # the status cascade to booking_tickets lands at its end, before the insert below.)
         session.execute(
             text(
                 """
-                UPDATE bookings SET status = 'EXPIRED' WHERE status = 'PENDING'
-                  AND expires_at <= :now AND id IN (
-                    SELECT booking_id FROM booking_tickets
-                    WHERE ticket_id = ANY(:ids) AND booking_status = 'PENDING')
+                WITH stale AS (
+                    UPDATE bookings SET status = 'EXPIRED' WHERE status = 'PENDING'
+                      AND expires_at <= :now AND id IN (
+                        SELECT booking_id FROM booking_tickets
+                        WHERE ticket_id = ANY(:ids) AND booking_status = 'PENDING')
+                    RETURNING id)
+                UPDATE bookings SET status = 'CANCELLED'
+                WHERE user_id = :user AND event_id = :event AND status = 'PENDING'
+                  AND id NOT IN (SELECT id FROM stale)
                 """
             ),
-            {"now": now, "ids": ids},
+            {"now": now, "ids": ids, "user": holder.user_id, "event": event_id},
         )
-        # This user's previous pending hold on the event has just been replaced in Redis.
-        session.execute(
-            text(
-                "UPDATE bookings SET status = 'CANCELLED' "
-                "WHERE user_id = :user AND event_id = :event AND status = 'PENDING'"
-            ),
-            {"user": holder.user_id, "event": event_id},
-        )
-        total = sum((found[t].price for t in ticket_ids), Decimal("0"))
+        total = sum((row.price for row in rows), Decimal("0"))
         expires_at = now + timedelta(seconds=self.settings.hold_seconds)
-        session.execute(
+        written = session.execute(
             text(
-                "INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at) "
-                "VALUES (:id, :user, :event, 'PENDING', :total, :expires)"
+                """
+                WITH booking AS (
+                    INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at)
+                    VALUES (:id, :user, :event, 'PENDING', :total, :expires)
+                    RETURNING created_at),
+                links AS (
+                    INSERT INTO booking_tickets (booking_id, ticket_id, booking_status)
+                    SELECT :id, unnest(CAST(:ids AS bigint[])), 'PENDING'
+                    ON CONFLICT (ticket_id) WHERE booking_status IN ('PENDING', 'BOOKED')
+                    DO NOTHING
+                    RETURNING ticket_id)
+                SELECT (SELECT created_at FROM booking) AS created_at,
+                       ARRAY(SELECT ticket_id FROM links) AS linked
+                """
             ),
             {
                 "id": holder.booking_id,
@@ -187,29 +206,39 @@ class BookingService:
                 "event": event_id,
                 "total": total,
                 "expires": expires_at,
+                "ids": ids,
             },
-        )
-        try:
-            with session.begin_nested():
-                session.execute(
-                    text(
-                        "INSERT INTO booking_tickets (booking_id, ticket_id, booking_status) "
-                        "SELECT :booking, unnest(CAST(:ids AS bigint[])), 'PENDING'"
-                    ),
-                    {"booking": holder.booking_id, "ids": ids},
-                )
-        except IntegrityError:
+        ).one()
+        if len(written.linked) != len(ids):
             # Redis said free but Postgres knows a live booking: Redis lost it. Postgres wins.
-            owned = session.execute(
-                text(
-                    "SELECT ticket_id FROM booking_tickets WHERE ticket_id = ANY(:ids) "
-                    "AND booking_status IN ('PENDING', 'BOOKED') AND booking_id <> :booking"
-                ),
-                {"ids": ids, "booking": holder.booking_id},
-            ).scalars()
-            raise SeatsUnavailable(list(owned)) from None
+            raise SeatsUnavailable(set(ids) - set(written.linked))
         session.commit()
-        return self._record(holder.user_id, holder.booking_id)
+        return BookingRecord(
+            booking_id=holder.booking_id,
+            user_id=holder.user_id,
+            event_id=event_id,
+            event_end=event_end,
+            status="PENDING",
+            price=total,
+            expires_at=expires_at,
+            extensions=0,
+            extensions_left=self.settings.max_extensions,
+            payment_attempt=0,
+            created_at=written.created_at,
+            confirmed_at=None,
+            tickets=tuple(
+                BookedTicket(
+                    ticket_id=row.id,
+                    seat_id=row.seat_id,
+                    seat_number=row.seat_number,
+                    section=row.section,
+                    row=row.row,
+                    category=row.category,
+                    price=row.price,
+                )
+                for row in sorted(rows, key=lambda r: r.id)
+            ),
+        )
 
     # read, release, extend ----------------------------------------------------------------
     def get(self, user_id: str, booking_id: str) -> BookingRecord:
