@@ -1,50 +1,22 @@
-"""The Boxoffice HTTP API: ``create_app`` builds it (Flask's application factory)."""
+"""The Boxoffice HTTP API. ``create_app`` builds it (Flask's application factory).
+
+The factory is imported on first use, so the ``boxoffice`` command — whose client commands
+never need Flask or SQLAlchemy — starts in a fraction of a second.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import redis
-from flask import Flask
-
-from server.api import register_api
-from server.booking.cleanup import start_cleanup
-from server.booking.holds import HoldStore
-from server.config import load_config
-from server.extensions import compress, db, migrate
-from server.jsonio import OrjsonProvider
-from server.payments.configured import payment_gateway
-from server.services import normalise_database_url
+if TYPE_CHECKING:
+    from server.app import MIGRATIONS_DIR, create_app
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from server import app
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from defaults, ``BOXOFFICE_*`` environment variables and ``config``."""
-    app = Flask(__name__)
-    app.json = OrjsonProvider(app)
-    app.config.from_mapping(load_config(config))
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url:
-        raise RuntimeError(
-            "No database configured: set BOXOFFICE_DATABASE_URL, "
-            "or start the server with `boxoffice serve`, which starts an embedded one."
-        )
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-    compress.init_app(app)
-    if app.config["REDIS_URL"]:
-        client = redis.Redis.from_url(
-            app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
-        )
-        app.extensions["boxoffice.redis"] = client
-        app.extensions["boxoffice.holds"] = HoldStore(client, app.config["REDIS_PREFIX"])
-    app.extensions["boxoffice.payments"] = payment_gateway(app.config)
-    register_api(app)
-    start_cleanup(app)
-    return app
+        return getattr(app, name)
+    raise AttributeError(f"module 'server' has no attribute {name!r}")

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -42,6 +43,11 @@ _RETRY_STATUSES = frozenset({429, 503})
 
 M = TypeVar("M", bound=BaseModel)
 DateLike = date | datetime | str
+
+
+def _segment(value: str) -> str:
+    """One path segment: an ID containing ``/``, ``?`` or ``..`` cannot reach another endpoint."""
+    return quote(value, safe="").replace(".", "%2E")
 
 
 def _date_param(value: DateLike | None) -> str | None:
@@ -178,22 +184,23 @@ class BoxofficeClient:
         )
 
     def booking(self, booking_id: str) -> BookingInfo:
-        return self._get(BookingInfo, f"/bookings/{booking_id}")
+        return self._get(BookingInfo, f"/bookings/{_segment(booking_id)}")
 
     def release(self, booking_id: str) -> None:
         """Let a pending hold go at once."""
-        self._request("DELETE", f"/bookings/{booking_id}", retry=True)
+        self._request("DELETE", f"/bookings/{_segment(booking_id)}", retry=True)
 
     def extend(self, booking_id: str) -> BookingInfo:
         """Two more minutes to pay (twice at most)."""
-        return self._send(BookingInfo, "POST", f"/bookings/{booking_id}/extend", idempotent=False)
+        path = f"/bookings/{_segment(booking_id)}/extend"
+        return self._send(BookingInfo, "POST", path, idempotent=False)
 
     def pay(self, booking: BookingInfo | str, details: Mapping[str, Any]) -> PaymentResult:
         """Pay by card (``method, cardNumber, expiry, cvc``) or ``{"method": "cash"}``."""
         url = (
             booking.payment_input_url
             if isinstance(booking, BookingInfo)
-            else f"/bookings/{booking}/payment"
+            else f"/bookings/{_segment(booking)}/payment"
         )
         return self._send(PaymentResult, "POST", url, json={"paymentDetails": dict(details)})
 
