@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -225,8 +225,15 @@ class PaymentResult(WireModel):
     booking_status: BookingStatus
 
 
-#: Ticket IDs are Postgres bigints.
-TicketID = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: ``7.0`` is the integer 7 (JSON Schema agrees); ``7.5`` is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Ticket IDs are Postgres bigints; strict, so ``"7"`` and ``true`` are refused.
+TicketID = Annotated[StrictInt, Field(ge=1, le=2**63 - 1), BeforeValidator(_whole_number)]
 
 
 class ReserveRequest(WireModel):

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,14 +18,18 @@ from server.api.auth import current_user
 from server.api.problems import problem_response
 from shared.problems import ProblemSlug
 
-__all__ = ["REPLAY_SECONDS", "idempotent"]
+__all__ = ["MAX_KEY_LENGTH", "REPLAY_SECONDS", "idempotent"]
 
 log = logging.getLogger(__name__)
 
 #: How long a stored response is replayed; a retry after a day is a new request.
 REPLAY_SECONDS = 24 * 3600
 _IN_PROGRESS_SECONDS = 60
-_MAX_KEY_LENGTH = 255
+MAX_KEY_LENGTH = 255
+#: Visible ASCII only: what an HTTP header carries unchanged, and what the OpenAPI doc says.
+_KEY = re.compile(f"[!-~]{{1,{MAX_KEY_LENGTH}}}")
+#: Kept with a stored answer; Cache-Control too, so a replayed booking stays ``no-store``.
+_REPLAYED_HEADERS = ("Content-Type", "Location", "Retry-After", "Cache-Control")
 
 
 def _store() -> redis.Redis | None:
@@ -41,12 +46,13 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         store = _store()
         if key is None or store is None:
             return handler(*args, **kwargs)
-        if not 1 <= len(key) <= _MAX_KEY_LENGTH or not key.isprintable():
+        if not _KEY.fullmatch(key):
             return problem_response(
                 400,
                 ProblemSlug.INVALID_BODY,
                 "Invalid Idempotency-Key",
-                f"Idempotency-Key must be 1 to {_MAX_KEY_LENGTH} printable characters.",
+                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, "
+                "without spaces; a UUID is ideal.",
             )
         user = current_user()
         digest = hashlib.sha256(f"{user}\0{key}".encode()).hexdigest()
@@ -77,9 +83,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             "status": response.status_code,
             "body": response.get_data(as_text=True),
             "headers": {
-                name: value
-                for name, value in response.headers.items()
-                if name in ("Content-Type", "Location", "Retry-After")
+                name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS
             },
         }
         try:

@@ -1,4 +1,7 @@
-"""``GET /openapi.json``: an OpenAPI 3.1 document built from the same models the API sends."""
+"""``GET /openapi.json``: an OpenAPI 3.1 document built from the same models the API sends.
+
+``tests/e2e/test_contract.py`` runs schemathesis against a live server to keep it truthful.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from server.api.caching import catalog_response
+from server.api.idempotency import MAX_KEY_LENGTH
 from server.api.params import MAX_LIMIT, MAX_QUERY_LENGTH
 from shared import models
 from shared.problems import PROBLEM_CONTENT_TYPE, Problem
@@ -49,10 +53,12 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional query parameter; ``?name=`` with nothing after it counts as absent."""
     return {
         "name": name,
         "in": "query",
         "required": False,
+        "allowEmptyValue": True,
         "description": description,
         "schema": schema,
     }
@@ -67,11 +73,14 @@ def _path_id(name: str) -> dict[str, Any]:
     }
 
 
-_DATE = {"type": "string", "maxLength": 40}
+#: A whole day or an RFC 3339 time; other ISO 8601 spellings Python reads are accepted too.
+_DATE = {"type": "string", "maxLength": 40, "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+#: itsdangerous' URL-safe tokens: base64url segments joined by dots.
+_CURSOR = {"type": "string", "maxLength": 1000, "pattern": "^[A-Za-z0-9_.-]*$"}
+#: Words, not control characters (those are refused).
+_TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000-\\u001f\\u007f]*$"}
 _PAGING = [
-    _query(
-        "nextCursor", "Opaque cursor from the previous page.", {"type": "string", "maxLength": 1000}
-    ),
+    _query("nextCursor", "Opaque cursor from the previous page.", _CURSOR),
     _query(
         "limit",
         f"Page size, 1 to {MAX_LIMIT} (default 20).",
@@ -84,11 +93,33 @@ _DATES = [
     ),
     _query("endDate", "Events starting before the end of this date, or before this time.", _DATE),
 ]
-_ERRORS = {
-    "400": _problem("A parameter is malformed, out of range, or unknown; the detail names it."),
-    "405": _problem("Method not allowed."),
+_RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer", "minimum": 0}}}
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+#: What any operation can answer, whatever its parameters.
+_ALWAYS = {
+    "405": _problem("Method not allowed for this path; Allow lists the methods that are."),
+    "414": {
+        "description": "Request line over 4094 bytes, refused by the HTTP server (gunicorn) "
+        "before the API sees it; the body is a short HTML page, not a problem.",
+        "content": _HTML,
+    },
+    "431": {
+        "description": "A header over 8190 bytes or more than 100 headers, refused by the HTTP "
+        "server like 414.",
+        "content": _HTML,
+    },
     "500": _problem("Unexpected server error (never expected; logged)."),
-    "503": _problem("Postgres or Redis is not answering; retry after Retry-After seconds."),
+    "503": {
+        **_problem("Postgres or Redis is not answering; retry after Retry-After seconds."),
+        "headers": _RETRY_AFTER,
+    },
+}
+_ERRORS = {
+    "400": _problem(
+        "A parameter is malformed, out of range, unknown, or the query string is not UTF-8; "
+        "the detail names it."
+    ),
+    **_ALWAYS,
 }
 _NOT_FOUND = {"404": _problem("No venue or event with that ID.")}
 _CACHED = {
@@ -105,7 +136,11 @@ def _get(
     responses.update(_ERRORS)
     if not_found:
         responses.update(_NOT_FOUND)
-    return {"get": {"summary": summary, "parameters": params, "responses": responses}}
+    return {"get": {"summary": summary, "parameters": params, "responses": _sorted(responses)}}
+
+
+def _sorted(responses: dict[str, Any]) -> dict[str, Any]:
+    return dict(sorted(responses.items()))
 
 
 @cache
@@ -140,9 +175,7 @@ def openapi_document() -> dict[str, Any]:
             _json("EventPage", "A page of events."),
             [
                 _query(
-                    "searchQuery",
-                    "Words to find; quotes for phrases, -word to exclude.",
-                    {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                    "searchQuery", "Words to find; quotes for phrases, -word to exclude.", _TEXT
                 ),
                 *_DATES,
                 *_PAGING,
@@ -182,12 +215,16 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "OpenAPI 3.1 document.",
-                        "content": {"application/json": {}},
-                    }
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "headers": _CACHED,
+                    },
+                    "304": {"description": "Not modified since the ETag."},
+                    **_ALWAYS,
                 },
             }
         },
     }
+    _refine(schemas["$defs"])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -205,8 +242,42 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
+def _refine(schemas: dict[str, Any]) -> None:
+    """Rules the server enforces beyond the wire models, so clients can see them too."""
+    # The booking service refuses a ticket listed twice (400 invalid-selection).
+    schemas["ReserveRequest"]["properties"]["ticketIDs"]["uniqueItems"] = True
+    # The payment processor checks these shapes; a Luhn checksum or an expired card is still
+    # a 400 invalid-payment naming the field.
+    schemas["PaymentRequest"]["properties"]["paymentDetails"] = {
+        "oneOf": [_ref("CardPayment"), _ref("CashPayment")]
+    }
+    schemas["CardPayment"] = {
+        "type": "object",
+        "properties": {
+            "method": {"const": "card"},
+            "cardNumber": {"type": "string", "pattern": "^[0-9 ]{12,40}$"},
+            "expiry": {"type": "string", "pattern": "^[0-9]{2}/([0-9]{2}|[0-9]{4})$"},
+            "cvc": {"type": "string", "pattern": "^[0-9]{3,4}$"},
+        },
+        "required": ["method", "cardNumber", "expiry", "cvc"],
+        "additionalProperties": False,
+    }
+    schemas["CashPayment"] = {
+        "type": "object",
+        "properties": {"method": {"const": "cash"}},
+        "required": ["method"],
+        "additionalProperties": False,
+    }
+
+
 def _booking_id() -> dict[str, Any]:
-    return {"name": "bookingID", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "name": "bookingID",
+        "in": "path",
+        "required": True,
+        "description": "A booking's UUID; anything else is a 404.",
+        "schema": {"type": "string", "format": "uuid"},
+    }
 
 
 def _idempotency_key() -> dict[str, Any]:
@@ -214,8 +285,9 @@ def _idempotency_key() -> dict[str, Any]:
         "name": "Idempotency-Key",
         "in": "header",
         "required": False,
-        "description": "Repeat a POST safely: the first response is replayed for 24 hours.",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": "Repeat a POST safely: the first response is replayed for 24 hours. "
+        "Visible ASCII, no spaces (a UUID is ideal).",
+        "schema": {"type": "string", "pattern": f"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"},
     }
 
 
@@ -227,34 +299,52 @@ def _booking_operation(
     summary: str, responses: dict[str, Any], *, parameters: list[dict[str, Any]]
 ) -> dict[str, Any]:
     common = {
-        "401": _problem("Missing, expired or forged Bearer token."),
+        "401": {
+            **_problem("Missing, expired or forged Bearer token."),
+            "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+        },
         "404": _problem("No such event or ticket, or a booking that is not yours."),
-        "500": _ERRORS["500"],
-        "503": _ERRORS["503"],
+        **_ALWAYS,
     }
     return {
         "summary": summary,
         "security": [{"bearer": []}],
         "parameters": parameters,
-        "responses": {**common, **responses},
+        "responses": _sorted({**common, **responses}),
     }
 
 
 def _booking_paths() -> dict[str, Any]:
     """Reserve, read, release, extend and pay: every answer a client must handle."""
     booking = _json("BookingInfo", "The booking.")
-    replay = {"422": _problem("Idempotency-Key reused for a different request."),
-              "409": _problem("Seats taken, booking closed, or the same key still in progress.")}  # fmt: skip
+    replayed = {
+        "Idempotent-Replayed": {
+            "description": "true when this is the stored answer to an earlier request.",
+            "schema": {"const": "true"},
+        }
+    }
+    #: What either POST with a JSON body and an Idempotency-Key can answer.
+    posted = {
+        "409": _problem("Seats taken, booking closed, or the same key still in progress."),
+        "413": _problem("The body is larger than the server accepts (64 KiB by default)."),
+        "415": _problem("The body must be JSON (Content-Type: application/json)."),
+        "422": _problem("Idempotency-Key reused for a different request."),
+    }
     return {
         "/bookings/{eventID}": {
             "post": {
                 **_booking_operation(
                     "Hold 1–10 seats for 5 minutes, all or none (first request wins).",
                     {
-                        "201": {**booking, "headers": {"Location": {"schema": {"type": "string"}}}},
-                        "400": _problem("Malformed selection: count, duplicates, other event."),
-                        "415": _problem("The body must be JSON."),
-                        **replay,
+                        "201": {
+                            **booking,
+                            "headers": {"Location": {"schema": {"type": "string"}}, **replayed},
+                        },
+                        **posted,
+                        "400": _problem(
+                            "Malformed body or Idempotency-Key, or a selection the event refuses "
+                            "(tickets of another event, an event that is over)."
+                        ),
                     },
                     parameters=[_path_id("eventID"), _idempotency_key()],
                 ),
@@ -292,13 +382,15 @@ def _booking_paths() -> dict[str, Any]:
                 **_booking_operation(
                     "Pay (card or cash); the seats become BOOKED. Paying twice charges once.",
                     {
-                        "200": _json("PaymentResult", "Booked."),
-                        "400": _problem("A payment field is invalid; the problem names it."),
+                        "200": {**_json("PaymentResult", "Booked."), "headers": replayed},
+                        **posted,
+                        "400": _problem(
+                            "Malformed body or Idempotency-Key, or a payment field the processor "
+                            "refuses (card checksum, expired card); the problem names it."
+                        ),
                         "402": _problem("The card was declined; the hold stays."),
                         "410": _problem("The hold ran out and the seats were taken; refunded."),
-                        "415": _problem("The body must be JSON."),
                         "504": _problem("The payment service timed out; pay again to settle."),
-                        **replay,
                     },
                     parameters=[_booking_id(), _idempotency_key()],
                 ),

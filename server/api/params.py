@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import unquote_to_bytes
 
 from flask import request
 
@@ -26,6 +27,12 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 _UNENCODED_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
+#: RFC 3339 allows a lower-case "z"; Python 3.11 reads neither spelling of it.
+_UTC_SUFFIX = re.compile(r"[zZ]$")
+#: ASCII digits only: ``int()`` would also take " 5", "+5", "1_0" and other scripts' digits.
+_DIGITS = re.compile(r"[0-9]+")
+#: The end of time, for an ``endDate`` on the last day a ``date`` can name.
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 def invalid_parameter(name: str, message: str) -> ApiProblem:
@@ -39,8 +46,22 @@ def invalid_parameter(name: str, message: str) -> ApiProblem:
     )
 
 
+def _reject_undecodable_query() -> None:
+    """Werkzeug turns bytes that are not UTF-8 into U+FFFD; refuse them instead of guessing."""
+    try:
+        unquote_to_bytes(request.query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiProblem(
+            400,
+            ProblemSlug.INVALID_PARAMETER,
+            "Invalid query string",
+            "The query string is not UTF-8 once percent-decoded.",
+        ) from None
+
+
 def reject_unknown_params(allowed: Iterable[str]) -> None:
-    """Refuse misspelt parameters instead of silently ignoring them."""
+    """Refuse undecodable or misspelt parameters instead of silently ignoring them."""
+    _reject_undecodable_query()
     allowed_set = set(allowed)
     for name in request.args:
         if name not in allowed_set:
@@ -69,13 +90,12 @@ def parse_limit(name: str = "limit") -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    try:
-        value = int(raw)
-    except ValueError:
-        raise invalid_parameter(name, f"must be a whole number from 1 to {MAX_LIMIT}") from None
-    if not 1 <= value <= MAX_LIMIT:
-        raise invalid_parameter(name, f"must be from 1 to {MAX_LIMIT}, got {value}")
-    return value
+    if not _DIGITS.fullmatch(raw):
+        raise invalid_parameter(name, f"must be a whole number from 1 to {MAX_LIMIT}")
+    if len(raw) > 9 or not 1 <= int(raw) <= MAX_LIMIT:
+        shown = raw if len(raw) <= 20 else raw[:20] + "…"
+        raise invalid_parameter(name, f"must be from 1 to {MAX_LIMIT}, got {shown}")
+    return int(raw)
 
 
 def parse_date_param(name: str, *, end_of_day: bool = False) -> datetime | None:
@@ -91,9 +111,13 @@ def parse_date_param(name: str, *, end_of_day: bool = False) -> datetime | None:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
             moment = datetime.combine(day, time.min, tzinfo=UTC)
-            return moment + timedelta(days=1) if end_of_day else moment
+            if not end_of_day:
+                return moment
+            return moment + timedelta(days=1) if day < date.max else _END_OF_TIME
         # An unencoded "+01:00" arrives as " 01:00": put the plus sign back.
-        moment = datetime.fromisoformat(_UNENCODED_OFFSET.sub(r"+\1", raw.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(
+            _UNENCODED_OFFSET.sub(r"+\1", _UTC_SUFFIX.sub("+00:00", raw))
+        )
     except ValueError:
         raise invalid_parameter(
             name, f"'{raw}' is not a date; use YYYY-MM-DD or an ISO 8601 date-time"
