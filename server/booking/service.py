@@ -58,6 +58,14 @@ class BookingSettings:
     currency: str = "GBP"
 
 
+class _SeatsLost(Exception):
+    """Raised inside the confirmation so that its partial writes roll back."""
+
+    def __init__(self, ticket_ids: list[int]) -> None:
+        super().__init__(ticket_ids)
+        self.ticket_ids = ticket_ids
+
+
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
@@ -329,8 +337,11 @@ class BookingService:
                 "you have not been charged.",
             )
         charge = self._charge(record, details, request_id)
+        lost: list[int] = []
         try:
-            lost = run_serializable(self.session, lambda s: self._confirm(s, record, charge))
+            run_serializable(self.session, lambda s: self._confirm(s, record, charge))
+        except _SeatsLost as seats:
+            lost = seats.ticket_ids
         except IntegrityError:
             # The live-booking index refused: another booking owns a seat. Postgres wins.
             self.session.rollback()
@@ -414,40 +425,36 @@ class BookingService:
                 title="Payment service unavailable",
             ) from None
 
-    def _confirm(self, session: Session, record: BookingRecord, charge: Charge) -> list[int]:
-        """Inside the SERIALIZABLE transaction: book every seat, or report the lost ones."""
+    def _confirm(self, session: Session, record: BookingRecord, charge: Charge) -> None:
+        """Inside the SERIALIZABLE transaction: book every seat, or raise ``_SeatsLost``.
+
+        It reads as little as it can — every page read is a predicate lock that concurrent
+        confirmations can collide with. Seats booked by someone else show up as rows the
+        UPDATE skips; seats in someone else's live booking (possible only when ours had
+        expired) make the status cascade trip the live-ticket unique index.
+        """
         # A sequential scan takes a predicate lock on a whole table, and then every concurrent
         # confirmation conflicts with every other; index scans lock only the pages they read.
         session.execute(text("SET LOCAL enable_seqscan = off"))
         status = session.execute(
             text("SELECT status FROM bookings WHERE id = :id"), {"id": record.booking_id}
         ).scalar_one()
-        if status not in ("PENDING", "EXPIRED"):
-            return [] if status == "BOOKED" else list(record.ticket_ids)
+        if status == "BOOKED":
+            return
         ids = list(record.ticket_ids)
-        taken = session.execute(
-            text(
-                """
-                SELECT t.id FROM tickets t WHERE t.id = ANY(:ids) AND (t.status = 'BOOKED'
-                   OR EXISTS (SELECT 1 FROM booking_tickets bt
-                              WHERE bt.ticket_id = t.id AND bt.booking_id <> :booking
-                                AND bt.booking_status IN ('PENDING', 'BOOKED')))
-                """
-            ),
-            {"ids": ids, "booking": record.booking_id},
-        ).scalars()
-        lost = sorted(taken)
-        if lost:
-            return lost
-        updated = session.execute(
-            text(
-                "UPDATE tickets SET status = 'BOOKED', version = version + 1 "
-                "WHERE id = ANY(:ids) AND status = 'AVAILABLE'"
-            ),
-            {"ids": ids},
-        ).rowcount  # type: ignore[attr-defined]
-        if updated != len(ids):
-            raise RuntimeError("tickets changed under a serializable transaction")
+        if status not in ("PENDING", "EXPIRED"):
+            raise _SeatsLost(ids)
+        booked = set(
+            session.execute(
+                text(
+                    "UPDATE tickets SET status = 'BOOKED', version = version + 1 "
+                    "WHERE id = ANY(:ids) AND status = 'AVAILABLE' RETURNING id"
+                ),
+                {"ids": ids},
+            ).scalars()
+        )
+        if len(booked) != len(ids):
+            raise _SeatsLost(sorted(set(ids) - booked))
         session.execute(
             text(
                 """
@@ -458,7 +465,6 @@ class BookingService:
             ),
             {"charge": charge.charge_id, "id": record.booking_id},
         )
-        return []
 
     def _refund(self, record: BookingRecord, charge: Charge, request_id: str | None) -> None:
         self.gateway.refund(idempotency_key=record.payment_key, request_id=request_id)
