@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -198,25 +198,39 @@ def search_events(
         else ["TRUE"]
     )
     first_tier = int(state.get("tier", 0))
+    # Searching, each tier first looks a month ahead, then a year, then without bound: the
+    # first rows of a short window are the first rows overall, and a month of a common word's
+    # matches is cheap to sort where all of them (thousands) is not.
+    windows = (timedelta(days=31), timedelta(days=366), None) if wanted.search else (None,)
     rows: list[Any] = []
     for tier in range(first_tier, len(tiers)):
         where = [tiers[tier], *filters]
         tier_params = dict(params, limit=limit + 1 - len(rows))
+        base = wanted.start or not_ended_at
         if state and tier == first_tier:
             where.append("(e.start_time, e.id) > (:after_start, :after_id)")
-            tier_params.update(
-                after_start=datetime.fromisoformat(state["start"]), after_id=int(state["id"])
-            )
+            base = datetime.fromisoformat(state["start"])
+            tier_params.update(after_start=base, after_id=int(state["id"]))
         source = "events e JOIN venues v ON v.id = e.venue_id"
         if wanted.search:
             source += ", websearch_to_tsquery('english', :q) AS query"
-        sql = f"""
-            SELECT {_EVENT_COLUMNS}, {tier} AS tier FROM {source}
-            WHERE {" AND ".join(where)}
-            ORDER BY e.start_time, e.id
-            LIMIT :limit
-        """  # only fixed fragments are formatted in; every value is a bound parameter
-        rows.extend(session.execute(text(sql), tier_params).all())
+        for window in windows:
+            bounded = list(where)
+            if window is not None:
+                bounded.append("e.start_time < :window_end")
+                tier_params["window_end"] = base + window
+            sql = f"""
+                SELECT {_EVENT_COLUMNS}, {tier} AS tier FROM {source}
+                WHERE {" AND ".join(bounded)}
+                ORDER BY e.start_time, e.id
+                LIMIT :limit
+            """  # only fixed fragments are formatted in; every value is a bound parameter
+            found = session.execute(text(sql), tier_params).all()
+            if window is None or len(found) >= tier_params["limit"]:
+                break
+            if wanted.end is not None and base + window >= wanted.end:
+                break  # the window already covers the whole range asked for
+        rows.extend(found)
         if len(rows) > limit:
             break
     page = rows[:limit]

@@ -384,3 +384,23 @@ def test_seat_map_revalidates_cheaply_until_a_seat_changes(
         for t in orjson.loads(gzip.decompress(changed.get_data()))["tickets"]
     }
     assert statuses[ticket] == "RESERVED"
+
+
+def test_search_finds_matches_far_ahead_in_date_order(
+    client: FlaskClient, catalog: Catalog
+) -> None:
+    """Search looks a month ahead first; matches months or years away must still come, in order."""
+    hall = catalog.venue()
+    for day in (400, 2, 45, 1, 800):
+        catalog.event(hall, f"Harp recital day {day}", description="harp", days=day)
+    catalog.event(hall, "Evening", description="a harp in the pit", days=3)
+    assert search(client, searchQuery="harp") == [
+        "Harp recital day 1",
+        "Harp recital day 2",
+        "Harp recital day 45",
+        "Harp recital day 400",
+        "Harp recital day 800",
+        "Evening",
+    ]
+    titles = [e["title"] for e in walk(client, "/events", "events", searchQuery="harp", limit=2)]
+    assert titles == search(client, searchQuery="harp")
