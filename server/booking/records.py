@@ -6,13 +6,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from shared.models import BookedTicket
 
-__all__ = ["BookingRecord", "load_booking", "load_booking_tickets"]
+__all__ = ["BookingRecord", "booked_ticket", "load_booking", "load_booking_tickets"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +99,17 @@ def load_booking_tickets(session: Session, booking_id: uuid.UUID) -> list[Booked
         ),
         {"id": booking_id},
     ).all()
-    return [
-        BookedTicket(
-            ticket_id=r.id,
-            seat_id=r.seat_id,
-            seat_number=r.seat_number,
-            section=r.section,
-            row=r.row,
-            category=r.category,
-            price=r.price,
-        )
-        for r in rows
-    ]
+    return [booked_ticket(row) for row in rows]
+
+
+def booked_ticket(row: Any) -> BookedTicket:
+    """A ticket row (``id, seat_id, seat_number, section, row, category, price``) as sent."""
+    return BookedTicket(
+        ticket_id=row.id,
+        seat_id=row.seat_id,
+        seat_number=row.seat_number,
+        section=row.section,
+        row=row.row,
+        category=row.category,
+        price=row.price,
+    )

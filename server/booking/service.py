@@ -32,7 +32,7 @@ from server.booking.errors import (
     ServiceBusy,
 )
 from server.booking.holds import BOOKED_PREFIX, Holder, HoldStore
-from server.booking.records import BookingRecord, load_booking
+from server.booking.records import BookingRecord, booked_ticket, load_booking
 from server.booking.transaction import run_serializable
 from server.payments.gateway import (
     Charge,
@@ -42,7 +42,6 @@ from server.payments.gateway import (
     PaymentInvalid,
     PaymentTimeout,
 )
-from shared.models import BookedTicket
 
 __all__ = ["BookingService", "BookingSettings", "expire_stale_bookings"]
 
@@ -234,18 +233,7 @@ class BookingService:
             payment_attempt=0,
             created_at=written.created_at,
             confirmed_at=None,
-            tickets=tuple(
-                BookedTicket(
-                    ticket_id=row.id,
-                    seat_id=row.seat_id,
-                    seat_number=row.seat_number,
-                    section=row.section,
-                    row=row.row,
-                    category=row.category,
-                    price=row.price,
-                )
-                for row in sorted(rows, key=lambda r: r.id)
-            ),
+            tickets=tuple(booked_ticket(row) for row in sorted(rows, key=lambda r: r.id)),
         )
 
     # read, release, extend ----------------------------------------------------------------
