@@ -157,13 +157,6 @@ _EVENT_COLUMNS = """
     e.id, e.title, e.description, e.start_time, e.end_time,
     v.id AS venue_id, v.title AS venue_title, v.location AS venue_location
 """
-#: A page's performers in the same round trip (evaluated only for the rows the LIMIT keeps).
-_PERFORMERS_COLUMN = """
-    (SELECT coalesce(json_agg(json_build_object('performerID', p.id, 'name', p.name)
-                              ORDER BY ep.billing, p.name), '[]')
-     FROM event_performers ep JOIN performers p ON p.id = ep.performer_id
-     WHERE ep.event_id = e.id) AS performers
-"""
 
 
 def search_events(
@@ -227,7 +220,7 @@ def search_events(
                 bounded.append("e.start_time < :window_end")
                 tier_params["window_end"] = base + window
             sql = f"""
-                SELECT {_EVENT_COLUMNS}, {_PERFORMERS_COLUMN}, {tier} AS tier FROM {source}
+                SELECT {_EVENT_COLUMNS}, {tier} AS tier FROM {source}
                 WHERE {" AND ".join(bounded)}
                 ORDER BY e.start_time, e.id
                 LIMIT :limit
@@ -241,6 +234,7 @@ def search_events(
         if len(rows) > limit:
             break
     page = rows[:limit]
+    performers = performers_of(session, [r.id for r in page])
     events = [
         EventSummary(
             event_id=r.id,
@@ -249,7 +243,7 @@ def search_events(
             start_time=r.start_time,
             end_time=r.end_time,
             venue=VenueRef(venue_id=r.venue_id, title=r.venue_title, location=r.venue_location),
-            performers=[PerformerRef.model_validate(p) for p in r.performers],
+            performers=performers.get(r.id, []),
         )
         for r in page
     ]
