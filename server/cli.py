@@ -19,6 +19,11 @@ from server.config import data_dir_from_environment, load_config
 
 __all__ = ["main"]
 
+#: Idle keep-alive connections stay open this long. gunicorn's default of 2 s races clients
+#: that wait out a ``Retry-After: 2`` and then reuse the connection just as the server closes
+#: it ("server disconnected without sending a response"); load balancers idle for 60 s.
+KEEP_ALIVE_SECONDS = 75
+
 
 class _PluginGroup(click.Group):
     """Adds the client's commands (entry points ``boxoffice.commands``) only when asked for,
@@ -124,6 +129,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             "--worker-class", "gthread",
             "--threads", "4",
             "--graceful-timeout", "10",
+            "--keep-alive", str(KEEP_ALIVE_SECONDS),
             "--access-logfile", "-",
             "--no-control-socket",
             "server.wsgi:app",
