@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -28,7 +30,22 @@ def issue_token(
 
 
 def user_from_token(token: str, secret: str) -> str:
-    """The user a valid token names; only HS256 with our secret, ``exp`` and ``sub`` required."""
+    """The user a valid token names; only HS256 with our secret, ``exp`` and ``sub`` required.
+
+    A token's signature is checked once per worker and remembered (a client sends the same
+    token with every request; verifying costs more than a refused hold's Redis call); its
+    expiry is checked on every use.
+    """
+    subject, expires = _verified(token, secret)
+    if expires <= time.time():
+        raise InvalidToken("the token has expired; ask for a new one")
+    return subject
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[str, float]:
+    """The subject and expiry of a token whose signature and claims are valid (else raises;
+    exceptions are not cached)."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
@@ -40,4 +57,4 @@ def user_from_token(token: str, secret: str) -> str:
     subject = claims["sub"]
     if not isinstance(subject, str) or not subject or len(subject) > _MAX_USER_ID_LENGTH:
         raise InvalidToken("the token's subject is not a user ID")
-    return subject
+    return subject, float(claims["exp"])

@@ -67,7 +67,15 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         "DATA_DIR": data_dir,
         "SQLALCHEMY_DATABASE_URI": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10},
+        # No pre-ping: it was a round trip (and a PostgreSQL transaction) on every request.
+        # After a database restart the first request on a dead pooled connection answers 503
+        # and SQLAlchemy drops the whole pool, so the retry gets a fresh connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": False,
+            "pool_recycle": 1800,
+            "pool_size": 10,
+            "max_overflow": 10,
+        },
         "REDIS_URL": None,
         "REDIS_PREFIX": "boxoffice:",
         "HOLD_SECONDS": 300,

@@ -18,11 +18,12 @@ from typing import Any
 
 import redis
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from server.booking.errors import (
     BookingClosed,
+    BookingError,
     ExtensionLimitReached,
     HoldExpired,
     InvalidSelection,
@@ -46,6 +47,10 @@ from server.payments.gateway import (
 __all__ = ["BookingService", "BookingSettings", "expire_stale_bookings"]
 
 log = logging.getLogger(__name__)
+
+_HOLD_BOOKING = "SELECT * FROM hold_booking(%s, %s, %s, %s, %s, %s)"
+#: Raised by ``hold_booking`` when a ticket is already in a live booking.
+_ALREADY_BOOKED = "BX409"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,108 +138,63 @@ class BookingService:
     def _record_pending(
         self, holder: Holder, event_id: int, ticket_ids: Sequence[int], now: datetime
     ) -> BookingRecord:
-        """Write the PENDING booking in four round trips: this runs once per successful hold."""
-        session = self.session
+        """Write the PENDING booking: one call of ``hold_booking`` (migration 0004) in
+        autocommit, one round trip, as this runs once per successful hold."""
         ids = list(ticket_ids)
-        rows = session.execute(
-            text(
-                """
-                SELECT (SELECT end_time FROM events WHERE id = :event) AS event_end,
-                       x.id AS wanted, t.id, t.event_id, t.status, t.price, t.seat_id,
-                       t.seat_number, t.section, t.row, t.category
-                FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS x(id, n)
-                LEFT JOIN tickets t ON t.id = x.id
-                ORDER BY x.n
-                """
-            ),
-            {"event": event_id, "ids": ids},
-        ).all()
-        event_end = rows[0].event_end
-        if event_end is None:
-            raise NotFound(f"There is no event with ID {event_id}.")
-        if event_end <= now:
-            raise InvalidSelection("This event is over; its tickets are no longer on sale.")
-        unknown = sorted(row.wanted for row in rows if row.id is None)
-        if unknown:
-            raise NotFound(
-                f"There are no tickets with IDs {', '.join(map(str, unknown))}.", ticketIDs=unknown
-            )
-        foreign = sorted(row.id for row in rows if row.event_id != event_id)
-        if foreign:
-            raise InvalidSelection(
-                f"Tickets {', '.join(map(str, foreign))} are not for event {event_id}.",
-                field="ticketIDs",
-                ticketIDs=foreign,
-            )
-        booked = [row.id for row in rows if row.status == "BOOKED"]
-        if booked:
-            raise SeatsUnavailable(booked)
-        # Pending bookings whose time is up no longer own their seats, and this user's previous
-        # pending hold on the event has just been replaced in Redis. (A statement of its own:
-        # the status cascade to booking_tickets lands at its end, before the insert below.)
-        session.execute(
-            text(
-                """
-                WITH stale AS (
-                    UPDATE bookings SET status = 'EXPIRED' WHERE status = 'PENDING'
-                      AND expires_at <= :now AND id IN (
-                        SELECT booking_id FROM booking_tickets
-                        WHERE ticket_id = ANY(:ids) AND booking_status = 'PENDING')
-                    RETURNING id)
-                UPDATE bookings SET status = 'CANCELLED'
-                WHERE user_id = :user AND event_id = :event AND status = 'PENDING'
-                  AND id NOT IN (SELECT id FROM stale)
-                """
-            ),
-            {"now": now, "ids": ids, "user": holder.user_id, "event": event_id},
-        )
-        total = sum((row.price for row in rows), Decimal("0"))
         expires_at = now + timedelta(seconds=self.settings.hold_seconds)
-        written = session.execute(
-            text(
-                """
-                WITH booking AS (
-                    INSERT INTO bookings (id, user_id, event_id, status, total_price, expires_at)
-                    VALUES (:id, :user, :event, 'PENDING', :total, :expires)
-                    RETURNING created_at),
-                links AS (
-                    INSERT INTO booking_tickets (booking_id, ticket_id, booking_status)
-                    SELECT :id, unnest(CAST(:ids AS bigint[])), 'PENDING'
-                    ON CONFLICT (ticket_id) WHERE booking_status IN ('PENDING', 'BOOKED')
-                    DO NOTHING
-                    RETURNING ticket_id)
-                SELECT (SELECT created_at FROM booking) AS created_at,
-                       ARRAY(SELECT ticket_id FROM links) AS linked
-                """
-            ),
-            {
-                "id": holder.booking_id,
-                "user": holder.user_id,
-                "event": event_id,
-                "total": total,
-                "expires": expires_at,
-                "ids": ids,
-            },
-        ).one()
-        if len(written.linked) != len(ids):
+        engine = self.session.get_bind()
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                rows = conn.exec_driver_sql(
+                    _HOLD_BOOKING,
+                    (holder.booking_id, holder.user_id, event_id, ids, now, expires_at),
+                ).all()
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != _ALREADY_BOOKED:
+                raise
             # Redis said free but Postgres knows a live booking: Redis lost it. Postgres wins.
-            raise SeatsUnavailable(set(ids) - set(written.linked))
-        session.commit()
+            detail = getattr(getattr(error.orig, "diag", None), "message_detail", None) or ""
+            raise SeatsUnavailable({int(t) for t in detail.split(",") if t}) from None
+        created_at = rows[0].created_at
+        if created_at is None:
+            raise self._unholdable(event_id, rows, now)
         return BookingRecord(
             booking_id=holder.booking_id,
             user_id=holder.user_id,
             event_id=event_id,
-            event_end=event_end,
+            event_end=rows[0].event_end,
             status="PENDING",
-            price=total,
+            price=sum((row.price for row in rows), Decimal("0")),
             expires_at=expires_at,
             extensions=0,
             extensions_left=self.settings.max_extensions,
             payment_attempt=0,
-            created_at=written.created_at,
+            created_at=created_at,
             confirmed_at=None,
             tickets=tuple(booked_ticket(row) for row in sorted(rows, key=lambda r: r.id)),
         )
+
+    @staticmethod
+    def _unholdable(event_id: int, rows: Sequence[Any], now: datetime) -> BookingError:
+        """Why ``hold_booking`` wrote nothing, from the ticket rows it returned."""
+        event_end = rows[0].event_end
+        if event_end is None:
+            return NotFound(f"There is no event with ID {event_id}.")
+        if event_end <= now:
+            return InvalidSelection("This event is over; its tickets are no longer on sale.")
+        unknown = sorted(row.wanted for row in rows if row.id is None)
+        if unknown:
+            return NotFound(
+                f"There are no tickets with IDs {', '.join(map(str, unknown))}.", ticketIDs=unknown
+            )
+        foreign = sorted(row.id for row in rows if row.event_id != event_id)
+        if foreign:
+            return InvalidSelection(
+                f"Tickets {', '.join(map(str, foreign))} are not for event {event_id}.",
+                field="ticketIDs",
+                ticketIDs=foreign,
+            )
+        return SeatsUnavailable([row.id for row in rows if row.status == "BOOKED"])
 
     # read, release, extend ----------------------------------------------------------------
     def get(self, user_id: str, booking_id: str) -> BookingRecord:
