@@ -183,6 +183,14 @@ class BoxofficeClient:
             BookingInfo, "POST", f"/bookings/{event_id}", json={"ticketIDs": ticket_ids}
         )
 
+    def hold_best(self, event_id: int, quantity: int, category: str | None = None) -> BookingInfo:
+        """Best available: the server picks ``quantity`` adjacent seats (in ``category``) and
+        holds them (raises NoSeatsTogether when there are none)."""
+        body: dict[str, Any] = {"quantity": quantity}
+        if category is not None:
+            body["category"] = category
+        return self._send(BookingInfo, "POST", f"/bookings/{event_id}", json=body)
+
     def booking(self, booking_id: str) -> BookingInfo:
         return self._get(BookingInfo, f"/bookings/{_segment(booking_id)}")
 

@@ -14,6 +14,7 @@ its type slug (falling back on the HTTP status), so callers never parse error bo
     ├── NotFound                        404
     ├── Conflict                        409
     │   ├── SeatsUnavailable            someone else has them (ticket_ids)
+    │   ├── NoSeatsTogether             best available: no N adjacent seats free (quantity)
     │   └── BookingClosed               cancelled, expired, paid, or no extensions left
     └── HoldExpired                     410: the hold ran out and seats were taken (ticket_ids)
 """
@@ -31,6 +32,7 @@ __all__ = [
     "HoldExpired",
     "InvalidPayment",
     "InvalidRequest",
+    "NoSeatsTogether",
     "NotFound",
     "PaymentDeclined",
     "PaymentTimeout",
@@ -127,6 +129,15 @@ class SeatsUnavailable(Conflict):
         return list(_extension(self.problem, "ticketIDs") or [])
 
 
+class NoSeatsTogether(Conflict):
+    title = "No seats together"
+
+    @property
+    def quantity(self) -> int | None:
+        value = _extension(self.problem, "quantity")
+        return int(value) if value is not None else None
+
+
 class BookingClosed(Conflict):
     title = "Booking closed"
 
@@ -145,6 +156,7 @@ def _extension(problem: Problem | None, name: str) -> Any:
 
 _BY_SLUG: dict[str, type[BoxofficeError]] = {
     "seats-unavailable": SeatsUnavailable,
+    "no-seats-together": NoSeatsTogether,
     "booking-closed": BookingClosed,
     "extension-limit-reached": BookingClosed,
     "hold-expired": HoldExpired,

@@ -13,8 +13,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = [
     "BookedTicket",
@@ -236,12 +247,55 @@ def _whole_number(value: Any) -> Any:
 TicketID = Annotated[StrictInt, Field(ge=1, le=2**63 - 1), BeforeValidator(_whole_number)]
 
 
+#: Best available: how many seats side by side the server should pick.
+Quantity = Annotated[StrictInt, Field(ge=1, le=10), BeforeValidator(_whole_number)]
+#: A price category id of the venue's layout (the seat-map format's id rule).
+CategoryID = Annotated[
+    str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+([_-][A-Za-z0-9]+)*$")
+]
+
+
 class ReserveRequest(WireModel):
-    """``POST /bookings/{eventID}``: the seats to hold, all or none."""
+    """``POST /bookings/{eventID}``: the seats to hold, all or none — or, instead of
+    ``ticketIDs``, a ``quantity`` (and optionally a price ``category``) for the server to pick
+    the best adjacent seats itself."""
 
     model_config = ConfigDict(extra="forbid")
 
-    ticket_ids: Annotated[list[TicketID], Field(min_length=1, max_length=10)]
+    ticket_ids: Annotated[list[TicketID], Field(min_length=1, max_length=10)] | None = None
+    quantity: Quantity | None = None
+    category: CategoryID | None = None
+
+    @field_validator("ticket_ids", "quantity", "category", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any) -> Any:
+        """Leave a field out rather than send null: the wire contract has no null here."""
+        if value is None:
+            raise PydanticCustomError("null", "leave the field out instead of sending null")
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_way(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ReserveRequest]
+    ) -> ReserveRequest:
+        """Exactly one of ticketIDs and quantity; a body with neither is told what it lacks."""
+        if isinstance(data, dict) and not data.keys() & {"ticketIDs", "ticket_ids", "quantity"}:
+            missing = PydanticCustomError(
+                "missing", "send ticketIDs (the seats to hold) or quantity (best available)"
+            )
+            raise ValidationError.from_exception_data(
+                cls.__name__, [InitErrorDetails(type=missing, loc=("ticketIDs",), input=data)]
+            )
+        request = handler(data)
+        if request.ticket_ids is not None and request.quantity is not None:
+            raise PydanticCustomError(
+                "one_way",
+                "send ticketIDs (the seats to hold) or quantity (best available), not both",
+            )
+        if request.category is not None and request.quantity is None:
+            raise PydanticCustomError("one_way", "category goes with quantity, not with ticketIDs")
+        return request
 
 
 class PaymentRequest(WireModel):

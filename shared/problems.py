@@ -27,6 +27,7 @@ class ProblemSlug:
     UNAUTHORIZED = "unauthorized"
     INVALID_SELECTION = "invalid-selection"
     SEATS_UNAVAILABLE = "seats-unavailable"
+    NO_SEATS_TOGETHER = "no-seats-together"
     BOOKING_CLOSED = "booking-closed"
     EXTENSION_LIMIT_REACHED = "extension-limit-reached"
     HOLD_EXPIRED = "hold-expired"

@@ -49,40 +49,38 @@ def _booking_id(_ctx: click.Context, _param: click.Parameter, value: str) -> str
 
 @click.command(cls=BoxofficeCommand, epilog=SIGNED_IN)
 @click.argument("event_id", type=click.IntRange(min=1))
-@click.argument("seats", nargs=-1, required=True, metavar="SEAT...")
+@click.argument("seats", nargs=-1, metavar="[SEAT...]")
 @click.option("--section", help="Section (id or name) for a label that is in several.")
+@click.option(
+    "--best",
+    type=click.IntRange(1, 10),
+    metavar="N",
+    help="Let the server pick the best N adjacent seats instead of naming them.",
+)
+@click.option("--category", metavar="C", help="With --best: only seats of price category C.")
 @server_option
 @json_option
 def hold(
-    event_id: int, seats: tuple[str, ...], section: str | None, server: str, as_json: bool
+    event_id: int,
+    seats: tuple[str, ...],
+    section: str | None,
+    best: int | None,
+    category: str | None,
+    server: str,
+    as_json: bool,
 ) -> None:
     """Hold up to 10 seats of EVENT_ID for a few minutes, all or none.
 
     SEAT is a label (A12), a range in one row (B12-15), a seat ID (stalls:A:12) or a ticket
-    ID (1234). --json prints the booking.
+    ID (1234). Or --best N: the server picks N seats side by side, best first. --json prints
+    the booking.
     """
+    _check_hold_usage(seats, section, best, category)
     with open_client(server, signed_in=True) as client:
-        labels: dict[int, str] = {}
-        if section is None and all(is_ticket_id(seat) for seat in seats):
-            ticket_ids = list(dict.fromkeys(int(seat) for seat in seats))
+        if best is not None:
+            info = client.hold_best(event_id, best, category)
         else:
-            detail = client.event(event_id)
-            chosen = resolve_seats(
-                seats,
-                detail.tickets,
-                event_id=event_id,
-                section=section,
-                section_names=_area_names(detail.venue.seating_arrangement),
-            )
-            ticket_ids = [ticket.ticket_id for ticket in chosen]
-            labels = {ticket.ticket_id: seat_label(ticket) for ticket in chosen}
-        try:
-            info = client.hold(event_id, ticket_ids)
-        except SeatsUnavailable as error:
-            raise CliError(
-                f"seats taken: {labelled(error.ticket_ids, labels)}; nothing was held",
-                ExitCode.CONFLICT,
-            ) from None
+            info = _hold_seats(client, event_id, seats, section)
         if as_json:
             echo_json(info)
             return
@@ -98,6 +96,49 @@ def hold(
         f"release {info.booking_id}",
     ):
         out.print(f"  boxoffice {command}", soft_wrap=True)
+
+
+def _hold_seats(
+    client: BoxofficeClient, event_id: int, seats: tuple[str, ...], section: str | None
+) -> BookingInfo:
+    """Hold the seats named by label, range, seat ID or ticket ID."""
+    labels: dict[int, str] = {}
+    if section is None and all(is_ticket_id(seat) for seat in seats):
+        ticket_ids = list(dict.fromkeys(int(seat) for seat in seats))
+    else:
+        detail = client.event(event_id)
+        chosen = resolve_seats(
+            seats,
+            detail.tickets,
+            event_id=event_id,
+            section=section,
+            section_names=_area_names(detail.venue.seating_arrangement),
+        )
+        ticket_ids = [ticket.ticket_id for ticket in chosen]
+        labels = {ticket.ticket_id: seat_label(ticket) for ticket in chosen}
+    try:
+        return client.hold(event_id, ticket_ids)
+    except SeatsUnavailable as error:
+        raise CliError(
+            f"seats taken: {labelled(error.ticket_ids, labels)}; nothing was held",
+            ExitCode.CONFLICT,
+        ) from None
+
+
+def _check_hold_usage(
+    seats: tuple[str, ...], section: str | None, best: int | None, category: str | None
+) -> None:
+    """Seats named, or --best N: exactly one of the two, each with its own options."""
+    if best is None:
+        if not seats:
+            raise CliError("hold needs SEAT... or --best N", ExitCode.USAGE)
+        if category is not None:
+            raise CliError("--category goes with --best N", ExitCode.USAGE)
+        return
+    if seats:
+        raise CliError("give SEAT... or --best N, not both", ExitCode.USAGE)
+    if section is not None:
+        raise CliError("--section goes with SEAT labels, not with --best", ExitCode.USAGE)
 
 
 @click.command(cls=BoxofficeCommand, epilog=SIGNED_IN)

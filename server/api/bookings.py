@@ -67,7 +67,11 @@ def _private(response: Response) -> Response:
 def reserve(event_id: int) -> Response:
     user = current_user()
     body = parse_body(ReserveRequest)
-    record = booking_service().reserve(user, event_id, body.ticket_ids)
+    service = booking_service()
+    if body.quantity is not None:  # best available: the server picks the seats
+        record = service.reserve_best(user, event_id, body.quantity, body.category)
+    else:  # the model lets exactly one of the two through
+        record = service.reserve(user, event_id, body.ticket_ids or [])
     response = jsonify(_info(record).to_wire())
     response.status_code = 201
     response.headers["Location"] = url_for("bookings.get_booking", booking_id=record.booking_id)

@@ -244,8 +244,7 @@ def openapi_document() -> dict[str, Any]:
 
 def _refine(schemas: dict[str, Any]) -> None:
     """Rules the server enforces beyond the wire models, so clients can see them too."""
-    # The booking service refuses a ticket listed twice (400 invalid-selection).
-    schemas["ReserveRequest"]["properties"]["ticketIDs"]["uniqueItems"] = True
+    _reserve_one_of(schemas)
     # The payment processor checks these shapes; a Luhn checksum or an expired card is still
     # a 400 invalid-payment naming the field.
     schemas["PaymentRequest"]["properties"]["paymentDetails"] = {
@@ -266,6 +265,48 @@ def _refine(schemas: dict[str, Any]) -> None:
         "type": "object",
         "properties": {"method": {"const": "cash"}},
         "required": ["method"],
+        "additionalProperties": False,
+    }
+
+
+def _non_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A model field's schema without the ``null`` that only stands for "left out"."""
+    branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+    return {**branches[0], "title": prop.get("title", "")}
+
+
+def _reserve_one_of(schemas: dict[str, Any]) -> None:
+    """Seats named by ticket ID, or best available (``quantity``, optional ``category``): one of
+    the two, never both and never null, as the model enforces."""
+    model = schemas["ReserveRequest"]
+    props = {name: _non_null(prop) for name, prop in model["properties"].items()}
+    # The booking service refuses a ticket listed twice (400 invalid-selection).
+    props["ticketIDs"]["uniqueItems"] = True
+    props["quantity"]["description"] = "How many adjacent seats the server picks and holds."
+    props["category"]["description"] = (
+        "A price category of the venue's layout to pick from; an unknown one is a 400."
+    )
+    schemas["ReserveRequest"] = {
+        "title": model["title"],
+        "description": model["description"],
+        "oneOf": [_ref("SeatSelection"), _ref("BestAvailable")],
+    }
+    schemas["SeatSelection"] = {
+        "title": "SeatSelection",
+        "description": "The seats to hold, by ticket ID.",
+        "type": "object",
+        "properties": {"ticketIDs": props["ticketIDs"]},
+        "required": ["ticketIDs"],
+        "additionalProperties": False,
+    }
+    schemas["BestAvailable"] = {
+        "title": "BestAvailable",
+        "description": "The server picks N free seats side by side in one row and holds "
+        "them: plain seats before restricted-view ones, standing places and wheelchair spaces; "
+        "then the best category; then no single seat left stranded; then nearest the stage.",
+        "type": "object",
+        "properties": {"quantity": props["quantity"], "category": props["category"]},
+        "required": ["quantity"],
         "additionalProperties": False,
     }
 
@@ -334,16 +375,32 @@ def _booking_paths() -> dict[str, Any]:
         "/bookings/{eventID}": {
             "post": {
                 **_booking_operation(
-                    "Hold 1–10 seats for 5 minutes, all or none (first request wins).",
+                    "Hold 1–10 seats for 5 minutes, all or none (first request wins); or "
+                    "best available: the server picks N adjacent seats and holds them.",
                     {
                         "201": {
                             **booking,
                             "headers": {"Location": {"schema": {"type": "string"}}, **replayed},
                         },
                         **posted,
+                        "409": _problem(
+                            "/problems/seats-unavailable: seats taken (ticketIDs lists them); "
+                            "/problems/no-seats-together: best available found no N adjacent "
+                            "free seats (in the category asked for); or the same "
+                            "Idempotency-Key still in progress."
+                        ),
+                        "503": {
+                            **_problem(
+                                "Postgres or Redis is not answering, or (best available) others "
+                                "kept taking the seats picked first; retry after Retry-After "
+                                "seconds."
+                            ),
+                            "headers": _RETRY_AFTER,
+                        },
                         "400": _problem(
                             "Malformed body or Idempotency-Key, or a selection the event refuses "
-                            "(tickets of another event, an event that is over)."
+                            "(tickets of another event, a price category the venue does not "
+                            "have, an event that is over)."
                         ),
                     },
                     parameters=[_path_id("eventID"), _idempotency_key()],

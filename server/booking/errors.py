@@ -6,6 +6,7 @@ Each class's ``slug`` is its problem type, so the names never drift apart::
     ├── InvalidSelection        400 invalid-selection
     ├── NotFound                404 not-found
     ├── SeatsUnavailable        409 seats-unavailable   (ticketIDs)
+    ├── NoSeatsTogether         409 no-seats-together   (quantity, category): best available
     ├── BookingClosed           409 booking-closed
     ├── ExtensionLimitReached   409 extension-limit-reached
     ├── HoldExpired             410 hold-expired        (ticketIDs; any charge refunded)
@@ -24,6 +25,7 @@ __all__ = [
     "ExtensionLimitReached",
     "HoldExpired",
     "InvalidSelection",
+    "NoSeatsTogether",
     "NotFound",
     "PaymentFailed",
     "SeatsUnavailable",
@@ -73,6 +75,28 @@ class SeatsUnavailable(BookingError):
             ticketIDs=ids,
         )
         self.ticket_ids = ids
+
+
+class NoSeatsTogether(BookingError):
+    """Best available found no N free seats side by side (nor N standing places); nothing held."""
+
+    status = 409
+    slug = "no-seats-together"
+    title = "No seats together"
+
+    def __init__(self, quantity: int, category: str | None = None) -> None:
+        where = f" in category {category}" if category is not None else ""
+        what = (
+            "There is no seat available"
+            if quantity == 1
+            else f"There are no {quantity} adjacent seats available together"
+        )
+        extensions: dict[str, Any] = {"quantity": quantity}
+        if category is not None:
+            extensions["category"] = category
+        super().__init__(f"{what}{where}; nothing was held.", **extensions)
+        self.quantity = quantity
+        self.category = category
 
 
 class BookingClosed(BookingError):

@@ -32,6 +32,7 @@ from server.booking.errors import (
     SeatsUnavailable,
     ServiceBusy,
 )
+from server.booking.hold_best import hold_best_available
 from server.booking.holds import BOOKED_PREFIX, Holder, HoldStore
 from server.booking.records import BookingRecord, booked_ticket, load_booking
 from server.booking.transaction import run_serializable
@@ -122,6 +123,12 @@ class BookingService:
             self._release_quietly(event_id, ticket_ids, holder)
             raise
 
+    def reserve_best(
+        self, user_id: str, event_id: int, quantity: int, category: str | None = None
+    ) -> BookingRecord:
+        """Best available: the server picks N adjacent free seats and holds them in one step."""
+        return hold_best_available(self, user_id, event_id, quantity, category)
+
     def _check_selection(self, ticket_ids: Sequence[int]) -> None:
         limit = self.settings.max_tickets
         if not 1 <= len(ticket_ids) <= limit:
@@ -142,7 +149,7 @@ class BookingService:
         autocommit, one round trip, as this runs once per successful hold."""
         ids = list(ticket_ids)
         expires_at = now + timedelta(seconds=self.settings.hold_seconds)
-        engine = self.session.get_bind()
+        engine = self.session.get_bind().engine
         try:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 rows = conn.exec_driver_sql(
