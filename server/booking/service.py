@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import redis
 from sqlalchemy import text
@@ -293,8 +293,11 @@ class BookingService:
             )
         charge = self._charge(record, details, request_id)
         lost: list[int] = []
+        confirmed_at = None
         try:
-            run_serializable(self.session, lambda s: self._confirm(s, record, charge))
+            confirmed_at = run_serializable(
+                self.session, lambda s: self._confirm(s, record, charge)
+            )
         except _SeatsLost as seats:
             lost = seats.ticket_ids
         except IntegrityError:
@@ -313,7 +316,8 @@ class BookingService:
                 lost, "Some seats were sold to someone else; the charge has been refunded."
             )
         self._mark_sold_in_redis(record, holder)
-        return self._record(user_id, booking_id)
+        # What the confirmation wrote, without reading the booking back (four round trips).
+        return replace(record, status="BOOKED", confirmed_at=confirmed_at)
 
     def _held_by_others(self, record: BookingRecord, holder: Holder) -> list[int]:
         """Seats another user holds or bought, as far as Redis knows (nothing if it is down)."""
@@ -380,7 +384,7 @@ class BookingService:
                 title="Payment service unavailable",
             ) from None
 
-    def _confirm(self, session: Session, record: BookingRecord, charge: Charge) -> None:
+    def _confirm(self, session: Session, record: BookingRecord, charge: Charge) -> datetime:
         """Inside the SERIALIZABLE transaction: book every seat, or raise ``_SeatsLost``.
 
         It reads as little as it can — every page read is a predicate lock that concurrent
@@ -391,11 +395,12 @@ class BookingService:
         # A sequential scan takes a predicate lock on a whole table, and then every concurrent
         # confirmation conflicts with every other; index scans lock only the pages they read.
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        status = session.execute(
-            text("SELECT status FROM bookings WHERE id = :id"), {"id": record.booking_id}
-        ).scalar_one()
+        status, confirmed_at = session.execute(
+            text("SELECT status, confirmed_at FROM bookings WHERE id = :id"),
+            {"id": record.booking_id},
+        ).one()
         if status == "BOOKED":
-            return
+            return cast(datetime, confirmed_at)
         ids = list(record.ticket_ids)
         if status not in ("PENDING", "EXPIRED"):
             raise _SeatsLost(ids)
@@ -410,16 +415,17 @@ class BookingService:
         )
         if len(booked) != len(ids):
             raise _SeatsLost(sorted(set(ids) - booked))
-        session.execute(
+        confirmed: datetime = session.execute(
             text(
                 """
                 UPDATE bookings SET status = 'BOOKED', confirmed_at = now(),
                        payment_reference = :charge, payment_status = 'CHARGED'
-                WHERE id = :id
+                WHERE id = :id RETURNING confirmed_at
                 """
             ),
             {"charge": charge.charge_id, "id": record.booking_id},
-        )
+        ).scalar_one()
+        return confirmed
 
     def _refund(self, record: BookingRecord, charge: Charge, request_id: str | None) -> None:
         self.gateway.refund(idempotency_key=record.payment_key, request_id=request_id)
