@@ -175,7 +175,10 @@ def openapi_document() -> dict[str, Any]:
             _json("EventPage", "A page of events."),
             [
                 _query(
-                    "searchQuery", "Words to find; quotes for phrases, -word to exclude.", _TEXT
+                    "searchQuery",
+                    "Words to find; quotes for phrases, -word to exclude, a last word ending "
+                    "in * is a prefix (search as you type: orch*).",
+                    _TEXT,
                 ),
                 *_DATES,
                 *_PAGING,

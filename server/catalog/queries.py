@@ -7,6 +7,7 @@ added, and search is Postgres full-text search over a GIN-indexed tsvector, neve
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,6 +160,19 @@ _EVENT_COLUMNS = """
 """
 
 
+#: A last word ending in ``*`` (not inside quotes) is a prefix: ``orch*`` finds "Orchestra".
+_PREFIX_WORD = re.compile(r"(?:^|\s)([^\W_]+)\*$")
+
+
+def split_prefix(search: str) -> tuple[str, str | None]:
+    """The search without its last word and that word as a ``to_tsquery`` prefix (``orch:*``)
+    when it ends in ``*``, for search as you type; else the search unchanged and None."""
+    found = _PREFIX_WORD.search(search.rstrip())
+    if found is None or search.count('"') % 2:
+        return search, None
+    return search[: found.start(1)], f"{found.group(1)}:*"
+
+
 def search_events(
     session: Session,
     signer: CursorSigner,
@@ -213,7 +227,14 @@ def search_events(
             tier_params.update(after_start=base, after_id=int(state["id"]))
         source = "events e JOIN venues v ON v.id = e.venue_id"
         if wanted.search:
-            source += ", websearch_to_tsquery('english', :q) AS query"
+            words, prefix = split_prefix(wanted.search)
+            tier_params.update(q=words, prefix=prefix)
+            source += (
+                ", tsquery_and(websearch_to_tsquery('english', :q), to_tsquery('english', :prefix))"
+                " AS query"
+                if prefix
+                else ", websearch_to_tsquery('english', :q) AS query"
+            )
         for window in windows:
             bounded = list(where)
             if window is not None:

@@ -129,6 +129,20 @@ def test_search_stems_words_and_requires_every_word(client: FlaskClient, catalog
     assert search(client, searchQuery="nothing-like-this") == []
 
 
+def test_a_last_word_ending_in_a_star_matches_as_a_prefix_for_search_as_you_type(
+    client: FlaskClient, catalog: Catalog
+) -> None:
+    hall = catalog.venue("Hall", "Leeds")
+    catalog.event(hall, "Swan Lake", description="A ballet.")
+    catalog.event(hall, "Quiet Symphony", description="An orchestra plays Brahms.")
+    catalog.event(hall, "Orchard Picnic", description="Songs under the apple trees.")
+    assert search(client, searchQuery="orch") == []  # whole words only, as before
+    assert sorted(search(client, searchQuery="orch*")) == ["Orchard Picnic", "Quiet Symphony"]
+    assert search(client, searchQuery="brahms orch*") == ["Quiet Symphony"]
+    assert search(client, searchQuery="swan la*") == ["Swan Lake"]
+    assert search(client, searchQuery='"swan la*') == []  # inside an open quote: a plain word
+
+
 def test_search_covers_performers_and_the_venue(client: FlaskClient, catalog: Catalog) -> None:
     leeds, york = catalog.venue("Grand Theatre", "Leeds"), catalog.venue("Minster Hall", "York")
     quartet = catalog.performer("The Borealis Quartet", "Strings")
