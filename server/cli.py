@@ -138,6 +138,76 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         _run_until_stopped(command, {**os.environ, **env})
 
 
+@main.command()
+@click.option(
+    "--mode",
+    type=click.Choice(["box-office", "kiosk"]),
+    default="box-office",
+    show_default=True,
+    help="Which terminal to open.",
+)
+def demo(mode: str) -> None:
+    """Try Boxoffice: the API with the demo catalog on a free port, and the kiosk on it.
+
+    The server's log goes to demo-server.log in the data folder; closing the kiosk stops it.
+    """
+    import socket
+    import time
+
+    import httpx
+
+    from server.auth import issue_token
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{port}"
+    boxoffice = [sys.executable, "-c", "from server.cli import main; main()"]
+    log_path = data_dir_from_environment() / "demo-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Starting the demo server on {url} (first start: ~15 s)…", err=True)
+
+    def closed(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)  # the terminal went away: still stop the server
+
+    previous = {sig: signal.signal(sig, closed) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    with log_path.open("ab") as log:
+        server = subprocess.Popen(
+            [*boxoffice, "serve", "--demo", "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,  # stopped by us, not by the terminal's Ctrl-C
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if server.poll() is not None:
+                raise click.ClickException(f"the demo server stopped; see {log_path}")
+            if time.monotonic() > deadline:
+                raise click.ClickException(f"the demo server did not start; see {log_path}")
+            try:
+                if httpx.get(f"{url}/venues?limit=1", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        config: dict[str, Any] = load_config()
+        token = issue_token(f"demo-{mode}", config["JWT_SECRET"], hours=config["TOKEN_HOURS"])
+        env = {**os.environ, "BOXOFFICE_TOKEN": token, "BOXOFFICE_SERVER": url}
+        subprocess.run([*boxoffice, "kiosk", "--server", url, "--mode", mode], env=env)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _run_until_stopped(command: list[str], env: dict[str, str]) -> None:
     """Run gunicorn in the foreground; SIGTERM or Ctrl-C stops it, then our services stop."""
     process = subprocess.Popen(command, env=env)

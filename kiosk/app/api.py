@@ -1,0 +1,68 @@
+"""What the screens need from the server, as an interface: ``shared.client.BoxofficeClient``
+is the real one; snapshot tests pass a small in-memory one with fixed data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from shared.models import (
+    BookingInfo,
+    EventDetail,
+    EventPage,
+    PaymentResult,
+    ShowingList,
+    VenueDetail,
+    VenuePage,
+)
+
+__all__ = ["BoxofficeApi"]
+
+DateLike = date | datetime | str
+
+
+class BoxofficeApi(Protocol):
+    """Blocking calls, made from worker threads; failures raise ``shared.errors``."""
+
+    def venues(self, *, limit: int | None = None, cursor: str | None = None) -> VenuePage: ...
+
+    def venue(self, venue_id: int) -> VenueDetail: ...
+
+    def venue_events_page(
+        self,
+        venue_id: int,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> EventPage: ...
+
+    def search_page(
+        self,
+        query: str | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> EventPage: ...
+
+    def event(self, event_id: int) -> EventDetail: ...
+
+    def showings(self, event_id: int) -> ShowingList: ...
+
+    def hold(self, event_id: int, ticket_ids: list[int]) -> BookingInfo: ...
+
+    def hold_best(
+        self, event_id: int, quantity: int, category: str | None = None
+    ) -> BookingInfo: ...
+
+    def booking(self, booking_id: str) -> BookingInfo: ...
+
+    def release(self, booking_id: str) -> None: ...
+
+    def extend(self, booking_id: str) -> BookingInfo: ...
+
+    def pay(self, booking: BookingInfo | str, details: Mapping[str, Any]) -> PaymentResult: ...

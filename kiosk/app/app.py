@@ -1,0 +1,131 @@
+"""``KioskApp``: the box-office terminal and self-service kiosk. Composition and global
+behaviour only (screens, idle reset, the hold to let go on exit); each screen is its own
+module under ``screens/``."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kiosk.app.api import BoxofficeApi
+from kiosk.app.screens import HomeScreen
+from kiosk.app.screens.dialogs import StaffKeyDialog
+from kiosk.app.settings import KioskSettings, Mode
+from shared.errors import BoxofficeError
+from shared.models import BookingInfo
+
+__all__ = ["KioskApp"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KioskApp(App[None]):
+    """Talks to the server only through ``client`` (the typed ``BoxofficeClient``), from
+    worker threads, so the screen never waits on the network."""
+
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "Boxoffice"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="Close the terminal (a kiosk asks for the staff key)",
+            priority=True,
+        ),
+    ]
+
+    def __init__(
+        self,
+        client: BoxofficeApi,
+        mode: Mode = "box-office",
+        *,
+        settings: KioskSettings | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        currency: str = "GBP",
+    ) -> None:
+        super().__init__()
+        self.api = client
+        self.settings = settings or KioskSettings(mode=mode)
+        if self.settings.mode != mode:
+            raise ValueError(f"mode {mode!r} does not match the settings' {self.settings.mode!r}")
+        self.clock = clock
+        self.currency = currency
+        #: The unpaid hold on screen, if any: let go on idle reset and on exit.
+        self.active_hold: BookingInfo | None = None
+        self._last_input = time.monotonic()
+
+    @property
+    def mode_label(self) -> str:
+        return "Box office" if self.settings.box_office else "Self-service"
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if not self.settings.box_office:
+            self.set_interval(1, self._check_idle)
+
+    async def action_quit(self) -> None:
+        """A self-service kiosk closes only for staff, when a staff key is set."""
+        if self.settings.box_office or not self.settings.staff_key:
+            self.exit()
+            return
+
+        def answered(right: bool | None) -> None:
+            if right:
+                self.exit()
+
+        if not isinstance(self.screen, StaffKeyDialog):
+            self.push_screen(StaffKeyDialog(self.settings.staff_key), answered)
+
+    # holds -------------------------------------------------------------------------------
+    def hold_started(self, booking: BookingInfo) -> None:
+        self.active_hold = booking
+        self.currency = booking.currency
+
+    def hold_ended(self) -> None:
+        self.active_hold = None
+
+    # going home --------------------------------------------------------------------------
+    def go_home(self) -> None:
+        """The next sale: every screen above home closes."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        ):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        """Self-service: nobody there for a while, so let any hold go and start over."""
+        if time.monotonic() - self._last_input < self.settings.idle_seconds:
+            return
+        self._last_input = time.monotonic()
+        home = isinstance(self.screen, HomeScreen) and len(self.screen_stack) == 2
+        if home and self.active_hold is None:
+            return
+        if self.active_hold is not None:
+            self.release_quietly(self.active_hold)
+            self.active_hold = None
+        self.go_home()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.reset()
+
+    @work(thread=True, group="idle-release", exit_on_error=False)
+    def release_quietly(self, booking: BookingInfo) -> None:
+        """Best effort: a hold nobody lets go of still runs out on the server by itself."""
+        with contextlib.suppress(BoxofficeError):
+            self.api.release(booking.booking_id)
