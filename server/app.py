@@ -15,6 +15,7 @@ from server.booking.holds import HoldStore
 from server.config import load_config
 from server.extensions import compress, db, migrate
 from server.jsonio import OrjsonProvider
+from server.live.install import install_live
 from server.payments.configured import payment_gateway
 from server.services import normalise_database_url
 
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
         app.extensions["boxoffice.redis"] = client
         app.extensions["boxoffice.holds"] = HoldStore(client, app.config["REDIS_PREFIX"])
+        install_live(app, client)
     app.extensions["boxoffice.payments"] = payment_gateway(app.config)
     register_api(app)
     start_cleanup(app)

@@ -23,6 +23,13 @@ __all__ = ["main"]
 #: that wait out a ``Retry-After: 2`` and then reuse the connection just as the server closes
 #: it ("server disconnected without sending a response"); load balancers idle for 60 s.
 KEEP_ALIVE_SECONDS = 75
+#: gunicorn options per ``--worker-class``. gevent (the default): each open SSE stream or
+#: waiting client is a greenlet, so a worker holds thousands while still selling (measured in
+#: docs/benchmarks.md); gthread: 4 threads, and every open stream occupies one of them.
+WORKER_CLASSES = {
+    "gevent": ["--worker-class", "gevent", "--worker-connections", "10000"],
+    "gthread": ["--worker-class", "gthread", "--threads", "4"],
+}
 
 
 class _PluginGroup(click.Group):
@@ -112,8 +119,15 @@ def _upgrade(app: Flask) -> None:
     type=click.IntRange(1, 64),
     help="gunicorn worker processes.",
 )
+@click.option(
+    "--worker-class",
+    type=click.Choice(sorted(WORKER_CLASSES)),
+    default="gevent",
+    show_default=True,
+    help="gevent holds thousands of open streams per worker; gthread ties a thread to each.",
+)
 @click.option("--demo", is_flag=True, help="Load the demo catalog if the database is empty.")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
+def serve(host: str, port: int, workers: int, worker_class: str, demo: bool) -> None:
     """Serve the API with gunicorn (embedded Postgres and Redis unless configured)."""
     with _app_with_services(payments=True) as (app, env):
         _upgrade(app)
@@ -126,8 +140,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             sys.executable, "-m", "gunicorn",
             "--bind", f"{host}:{port}",
             "--workers", str(workers),
-            "--worker-class", "gthread",
-            "--threads", "4",
+            *WORKER_CLASSES[worker_class],
+            "--config", "python:server.live.gunicorn_conf",
             "--graceful-timeout", "10",
             "--keep-alive", str(KEEP_ALIVE_SECONDS),
             "--access-logfile", "-",

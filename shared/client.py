@@ -21,12 +21,15 @@ from pydantic import BaseModel, ValidationError
 
 from shared.errors import BoxofficeError, ServiceUnavailable, error_from_problem
 from shared.models import (
+    CHANNEL_HEADER,
     BookingInfo,
+    Channel,
     EventDetail,
     EventPage,
     EventSeatSummary,
     EventSummary,
     PaymentResult,
+    SeatChange,
     ShowingList,
     VenueDetail,
     VenuePage,
@@ -34,11 +37,13 @@ from shared.models import (
 )
 from shared.problems import PROBLEM_CONTENT_TYPE, Problem
 
-__all__ = ["DEFAULT_SERVER", "DEFAULT_TIMEOUT", "BoxofficeClient"]
+__all__ = ["DEFAULT_SERVER", "DEFAULT_TIMEOUT", "STREAM_TIMEOUT", "BoxofficeClient"]
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 #: Connecting should be quick; a 50,000-seat event can take a while to send.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=3.0)
+#: A seat stream sends a heartbeat every 15 s, so 45 s of silence means a dead connection.
+STREAM_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=45.0)
 _RETRY_STATUSES = frozenset({429, 503})
 
 M = TypeVar("M", bound=BaseModel)
@@ -69,8 +74,12 @@ class BoxofficeClient:
         retries: int = 3,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        channel: Channel | str = Channel.API,
     ) -> None:
+        """``channel`` (``box-office``, ``kiosk``, ``api``) labels this client's seat changes
+        on the live stream."""
         headers = {"User-Agent": "boxoffice-client/1", "Accept-Encoding": "gzip"}
+        headers[CHANNEL_HEADER] = Channel(channel).value
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
@@ -212,6 +221,49 @@ class BoxofficeClient:
         )
         return self._send(PaymentResult, "POST", url, json={"paymentDetails": dict(details)})
 
+    # live ---------------------------------------------------------------------------------
+    def seat_changes(
+        self, event_id: int, *, last_event_id: str | None = None
+    ) -> Iterator[SeatChange]:
+        """The event's seat changes as they happen, for as long as the caller iterates.
+
+        A dropped connection is reopened with ``Last-Event-ID``, so nothing is missed; if the
+        server can no longer replay what was missed, a ``reload`` change says to fetch the seat
+        map again. Raises NotFound for an unknown event, ServiceUnavailable after ``retries``
+        failed reconnections in a row.
+        """
+        failures = 0
+        while True:
+            headers = {"Accept": "text/event-stream"}
+            if last_event_id:
+                headers["Last-Event-ID"] = last_event_id
+            try:
+                with self._http.stream(
+                    "GET", f"/events/{event_id}/stream", headers=headers, timeout=STREAM_TIMEOUT
+                ) as response:
+                    if response.is_error:
+                        response.read()
+                        if not _should_retry(response) or failures >= self.retries:
+                            raise _error(response)
+                        failures += 1
+                        self._pause(failures, _retry_after(response))
+                        continue
+                    failures = 0
+                    for message_id, data in _server_sent_events(response.iter_lines()):
+                        last_event_id = message_id or last_event_id
+                        change = _seat_change(data)
+                        if change is not None:
+                            yield change
+            except httpx.TransportError as error:
+                failures += 1
+                if failures > self.retries:
+                    raise ServiceUnavailable(
+                        f"Lost the seat stream from {self._http.base_url}: {error}."
+                    ) from None
+                self._pause(failures, None)
+                continue
+            self._pause(1, None)  # the server ended the stream (a worker stopping): not all at once
+
     # plumbing -----------------------------------------------------------------------------
     def _walk(self, fetch: Callable[[str | None], EventPage]) -> Iterator[EventSummary]:
         cursor: str | None = None
@@ -279,6 +331,35 @@ def _should_retry(response: httpx.Response) -> bool:
     if response.status_code in _RETRY_STATUSES:
         return True
     return response.status_code == 409 and b"idempotency-key-in-use" in response.content[:300]
+
+
+def _server_sent_events(lines: Iterator[str]) -> Iterator[tuple[str | None, str]]:
+    """``(id, data)`` of each message of a ``text/event-stream`` (comments and ``retry`` are
+    skipped; a message with only an ``id`` moves the position and has empty data)."""
+    message_id: str | None = None
+    data: list[str] = []
+    for line in lines:
+        if not line:
+            if message_id is not None or data:
+                yield message_id, "\n".join(data)
+            message_id, data = None, []
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "id" and "\0" not in value:
+            message_id = value
+        elif name == "data":
+            data.append(value)
+
+
+def _seat_change(data: str) -> SeatChange | None:
+    """A message's change; None for a bare position and for kinds newer than this client."""
+    if not data:
+        return None
+    try:
+        return SeatChange.model_validate_json(data)
+    except ValidationError:
+        return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

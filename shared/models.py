@@ -28,9 +28,11 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = [
+    "CHANNEL_HEADER",
     "BookedTicket",
     "BookingInfo",
     "BookingStatus",
+    "Channel",
     "EventDetail",
     "EventInfo",
     "EventPage",
@@ -42,6 +44,8 @@ __all__ = [
     "PerformerRef",
     "PriceCategoryPrice",
     "ReserveRequest",
+    "SeatChange",
+    "SeatChangeKind",
     "SeatStatus",
     "SectionAvailability",
     "Showing",
@@ -234,6 +238,54 @@ class BookingInfo(WireModel):
 class PaymentResult(WireModel):
     booking_ids: list[str]
     booking_status: BookingStatus
+
+
+#: The request header a client names its channel in (absent or unknown: ``api``).
+CHANNEL_HEADER = "X-Boxoffice-Channel"
+
+
+class Channel(StrEnum):
+    """Where a seat change was made, as the live stream tells it (never who made it)."""
+
+    BOX_OFFICE = "box-office"
+    KIOSK = "kiosk"
+    API = "api"
+
+
+class SeatChangeKind(StrEnum):
+    HELD = "held"
+    RELEASED = "released"
+    EXPIRED = "expired"
+    BOOKED = "booked"
+    #: Changes were missed and are gone (or too many): fetch the seat map again.
+    RELOAD = "reload"
+
+
+class SeatChange(WireModel):
+    """One message of ``GET /events/{eventID}/stream``; ``id`` is what to resume after.
+
+    ``channel`` is None for an expiry (nobody made it) and for ``reload``, whose
+    ``ticketIDs`` is empty.
+    """
+
+    id: str
+    kind: SeatChangeKind
+    event_id: int
+    ticket_ids: list[int]
+    channel: Channel | None
+
+    @property
+    def seat_status(self) -> SeatStatus | None:
+        """What the seats show now (None for ``reload``)."""
+        return _STATUS_AFTER.get(self.kind)
+
+
+_STATUS_AFTER = {
+    SeatChangeKind.HELD: SeatStatus.RESERVED,
+    SeatChangeKind.RELEASED: SeatStatus.AVAILABLE,
+    SeatChangeKind.EXPIRED: SeatStatus.AVAILABLE,
+    SeatChangeKind.BOOKED: SeatStatus.BOOKED,
+}
 
 
 def _whole_number(value: Any) -> Any:

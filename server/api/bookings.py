@@ -8,6 +8,7 @@ from server.api.auth import current_user
 from server.api.bodies import parse_body
 from server.api.idempotency import idempotent
 from server.api.problems import problem_response
+from server.api.stream import seat_changes
 from server.booking.errors import BookingError
 from server.booking.records import BookingRecord
 from server.booking.service import BookingService, BookingSettings
@@ -38,6 +39,7 @@ def booking_service() -> BookingService:
             max_extensions=config["HOLD_MAX_EXTENSIONS"],
             currency=config["CURRENCY"],
         ),
+        changes=seat_changes(),
     )
 
 

@@ -9,7 +9,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import redis
 from flask import Response, current_app, request
@@ -64,7 +64,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             claimed = store.set(
                 slot, json.dumps({"fp": fingerprint}), nx=True, ex=_IN_PROGRESS_SECONDS
             )
-            stored = None if claimed else store.get(slot)
+            stored = None if claimed else cast("bytes | None", store.get(slot))
         except redis.RedisError as error:
             log.warning("idempotency store unavailable, running without: %s", error)
             return handler(*args, **kwargs)

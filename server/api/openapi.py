@@ -33,6 +33,7 @@ _SCHEMA_MODELS: tuple[type[BaseModel], ...] = (
     models.BookingInfo,
     models.PaymentRequest,
     models.PaymentResult,
+    models.SeatChange,
     Problem,
 )
 
@@ -205,6 +206,7 @@ def openapi_document() -> dict[str, Any]:
             ],
             not_found=True,
         ),
+        "/events/{eventID}/stream": _stream_path(),
         "/events/{eventID}/venues": _get(
             "Every venue and time where the same show plays.",
             _json("ShowingList", "The show's dates."),
@@ -457,6 +459,61 @@ def _booking_paths() -> dict[str, Any]:
                 "requestBody": _body("PaymentRequest"),
             }
         },
+    }
+
+
+#: One message of the seat stream (in OpenAPI 3.1 an event stream's schema is each event's).
+_SSE_MESSAGE = {
+    "type": "object",
+    "properties": {
+        "event": {"enum": ["held", "released", "expired", "booked", "reload"]},
+        "id": {"type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": _ref("SeatChange"),
+        },
+        "retry": {"type": "integer", "minimum": 0},
+    },
+    "required": ["event", "id", "data"],
+}
+
+
+def _stream_path() -> dict[str, Any]:
+    """The live seat stream: one response that never ends, so its schema is the message."""
+    return {
+        "get": {
+            "summary": "Seat changes of the event as Server-Sent Events, as they happen.",
+            "description": "Each message has `id:` (what to resume after), `event:` (the kind: "
+            "held, released, expired, booked, or reload) and `data:` a SeatChange in JSON: the "
+            "ticket IDs and the channel that made the change (box-office, kiosk or api, from "
+            "the `X-Boxoffice-Channel` header of that request; null for an expiry), never who. "
+            "A reconnect with `Last-Event-ID` first gets every message it missed; if those are "
+            "gone, or the ID is unknown, a `reload` message: fetch the seat map again. A "
+            "`: keep-alive` comment comes every 15 s.",
+            "parameters": [
+                _path_id("eventID"),
+                {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": False,
+                    "description": "The `id` of the last message seen; anything else (too "
+                    "old, unknown, malformed) is answered with `reload`.",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": _sorted(
+                {
+                    "200": {
+                        "description": "An endless text/event-stream of SeatChange messages.",
+                        "content": {"text/event-stream": {"schema": _SSE_MESSAGE}},
+                        "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
+                    },
+                    "404": _problem("No event with that ID."),
+                    **_ALWAYS,
+                }
+            ),
+        }
     }
 
 

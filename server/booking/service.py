@@ -36,6 +36,7 @@ from server.booking.hold_best import hold_best_available
 from server.booking.holds import BOOKED_PREFIX, Holder, HoldStore
 from server.booking.records import BookingRecord, booked_ticket, load_booking
 from server.booking.transaction import run_serializable
+from server.live.changes import SeatChanges
 from server.payments.gateway import (
     Charge,
     PaymentDeclined,
@@ -85,12 +86,15 @@ class BookingService:
         gateway: PaymentGateway,
         settings: BookingSettings,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        changes: SeatChanges | None = None,
     ) -> None:
         self.session = session
         self.holds = holds
         self.gateway = gateway
         self.settings = settings
         self.clock = clock
+        #: Where seat changes go for the live stream (nowhere if not given); never raises.
+        self.changes = changes or SeatChanges(None)
 
     # reserve ------------------------------------------------------------------------------
     def reserve(self, user_id: str, event_id: int, ticket_ids: Sequence[int]) -> BookingRecord:
@@ -117,11 +121,13 @@ class BookingService:
         if not result.ok:
             raise SeatsUnavailable(result.taken)
         try:
-            return self._record_pending(holder, event_id, ticket_ids, now)
+            record = self._record_pending(holder, event_id, ticket_ids, now)
         except BaseException:
             self.session.rollback()
             self._release_quietly(event_id, ticket_ids, holder)
             raise
+        self.changes.held(event_id, ticket_ids, holder, record.expires_at)
+        return record
 
     def reserve_best(
         self, user_id: str, event_id: int, quantity: int, category: str | None = None
@@ -229,6 +235,7 @@ class BookingService:
             self.session.commit()
         holder = Holder(user_id, booking_id)
         self._release_quietly(record.event_id, record.ticket_ids, holder)
+        self.changes.released(record.event_id, record.ticket_ids, holder)
 
     def extend(self, user_id: str, booking_id: str) -> BookingRecord:
         """Give a paying customer more time, a bounded number of times."""
@@ -261,6 +268,7 @@ class BookingService:
             {"expires": expires_at, "id": booking_id},
         )
         self.session.commit()
+        self.changes.extended(record.event_id, record.ticket_ids, holder, expires_at)
         return self._record(user_id, booking_id)
 
     # pay ----------------------------------------------------------------------------------
@@ -316,6 +324,7 @@ class BookingService:
                 lost, "Some seats were sold to someone else; the charge has been refunded."
             )
         self._mark_sold_in_redis(record, holder)
+        self.changes.booked(record.event_id, record.ticket_ids, holder)
         # What the confirmation wrote, without reading the booking back (four round trips).
         return replace(record, status="BOOKED", confirmed_at=confirmed_at)
 
