@@ -39,6 +39,7 @@ from server.services import normalise_database_url, running_services
 __all__ = [
     "RESULTS_DIR",
     "SERVE_WORKERS",
+    "WORKER_CLASS",
     "BenchServices",
     "StatementClock",
     "bench_services",
@@ -57,6 +58,9 @@ __all__ = [
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SERVE_WORKERS = 2
+#: gunicorn worker class for ``boxoffice serve`` (``serve``'s default unless
+#: ``BOXOFFICE_BENCH_WORKER_CLASS`` says otherwise, to compare gevent with gthread).
+WORKER_CLASS = os.environ.get("BOXOFFICE_BENCH_WORKER_CLASS", "gevent")
 _SERVE_START_TIMEOUT = 90.0
 _SERVE_STOP_TIMEOUT = 30.0
 _STARTED = time.monotonic()
@@ -251,7 +255,7 @@ def served(
         "BOXOFFICE_JWT_SECRET": services.jwt_secret,
     }
     command = [sys.executable, "-c", "from server.cli import main; main()", "serve"]
-    command += ["--port", str(port), "--workers", str(workers)]
+    command += ["--port", str(port), "--workers", str(workers), "--worker-class", WORKER_CLASS]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command,

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import redis
 
-from bench._common import SERVE_WORKERS, BenchServices, libpq, say
+from bench._common import SERVE_WORKERS, WORKER_CLASS, BenchServices, libpq, say
 
 __all__ = ["CpuWatch", "describe_machine", "machine_info", "wait_for_quiet"]
 
@@ -148,6 +148,7 @@ def machine_info(services: BenchServices, database_url: str) -> dict[str, Any]:
         "postgres_settings": settings,
         "redis": redis_version + (" (embedded)" if services.embedded_redis else ""),
         "gunicorn_workers": SERVE_WORKERS,
+        "worker_class": WORKER_CLASS,
         "load_average_at_start": os.getloadavg(),
     }
 
@@ -157,5 +158,6 @@ def describe_machine(machine: Mapping[str, Any]) -> str:
     return (
         f"{machine['cores']} cores ({machine['cpu']}), {machine['ram_gib']} GiB RAM, "
         f"Python {machine['python']}, PostgreSQL {machine['postgres']}, "
-        f"Redis {machine['redis']}, gunicorn {machine['gunicorn_workers']} workers (gthread)"
+        f"Redis {machine['redis']}, gunicorn {machine['gunicorn_workers']} workers "
+        f"({machine.get('worker_class', 'gthread')})"
     )
