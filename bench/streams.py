@@ -86,6 +86,7 @@ def _serve(
         "BOXOFFICE_DATA_DIR": str(services.data_dir / "serve"),
         "BOXOFFICE_SECRET_KEY": services.secret_key,
         "BOXOFFICE_JWT_SECRET": services.jwt_secret,
+        "BOXOFFICE_RATE_LIMITS": "off",  # 10 holds/s from one address for minutes, on purpose
     }
     command = [sys.executable, "-c", "from server.cli import main; main()", "serve"]
     command += ["--port", str(port), "--workers", str(WORKERS), "--worker-class", worker_class]

@@ -10,8 +10,10 @@ import redis
 from flask import Flask
 
 from server.api import register_api
+from server.api.limits import install_rate_limits
 from server.booking.cleanup import start_cleanup
 from server.booking.holds import HoldStore
+from server.catalog.cache import install_catalog_cache
 from server.config import load_config
 from server.extensions import compress, db, migrate
 from server.jsonio import OrjsonProvider
@@ -46,6 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions["boxoffice.redis"] = client
         app.extensions["boxoffice.holds"] = HoldStore(client, app.config["REDIS_PREFIX"])
         install_live(app, client)
+        install_rate_limits(app, client)
+        install_catalog_cache(app, client)
     app.extensions["boxoffice.payments"] = payment_gateway(app.config)
     register_api(app)
     start_cleanup(app)

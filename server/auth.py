@@ -8,9 +8,18 @@ from functools import lru_cache
 
 import jwt
 
-__all__ = ["ALGORITHM", "InvalidToken", "issue_token", "user_from_token"]
+__all__ = [
+    "ALGORITHM",
+    "STAFF_ROLE",
+    "InvalidToken",
+    "is_staff_token",
+    "issue_token",
+    "user_from_token",
+]
 
 ALGORITHM = "HS256"
+#: The ``role`` claim of box-office staff tokens: their own lane in a waiting room.
+STAFF_ROLE = "staff"
 _MAX_USER_ID_LENGTH = 200
 
 
@@ -19,13 +28,25 @@ class InvalidToken(Exception):
 
 
 def issue_token(
-    user_id: str, secret: str, *, hours: float = 12, now: datetime | None = None
+    user_id: str,
+    secret: str,
+    *,
+    hours: float = 12,
+    now: datetime | None = None,
+    staff: bool = False,
 ) -> str:
-    """A signed token naming ``user_id`` that expires after ``hours``."""
+    """A signed token naming ``user_id`` that expires after ``hours``; ``staff`` adds
+    ``role: staff`` (box-office terminals)."""
     if not user_id or len(user_id) > _MAX_USER_ID_LENGTH:
         raise ValueError(f"a user ID is 1 to {_MAX_USER_ID_LENGTH} characters")
     issued = now or datetime.now(UTC)
-    claims = {"sub": user_id, "iat": issued, "exp": issued + timedelta(hours=hours)}
+    claims: dict[str, object] = {
+        "sub": user_id,
+        "iat": issued,
+        "exp": issued + timedelta(hours=hours),
+    }
+    if staff:
+        claims["role"] = STAFF_ROLE
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -36,16 +57,22 @@ def user_from_token(token: str, secret: str) -> str:
     token with every request; verifying costs more than a refused hold's Redis call); its
     expiry is checked on every use.
     """
-    subject, expires = _verified(token, secret)
+    subject, expires, _staff = _verified(token, secret)
     if expires <= time.time():
         raise InvalidToken("the token has expired; ask for a new one")
     return subject
 
 
+def is_staff_token(token: str, secret: str) -> bool:
+    """Whether a valid token carries ``role: staff`` (check the token with
+    :func:`user_from_token` first; this one only reads the cached claims)."""
+    return _verified(token, secret)[2]
+
+
 @lru_cache(maxsize=4096)
-def _verified(token: str, secret: str) -> tuple[str, float]:
-    """The subject and expiry of a token whose signature and claims are valid (else raises;
-    exceptions are not cached)."""
+def _verified(token: str, secret: str) -> tuple[str, float, bool]:
+    """The subject, expiry and staff role of a token whose signature and claims are valid
+    (else raises; exceptions are not cached)."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
@@ -57,4 +84,4 @@ def _verified(token: str, secret: str) -> tuple[str, float]:
     subject = claims["sub"]
     if not isinstance(subject, str) or not subject or len(subject) > _MAX_USER_ID_LENGTH:
         raise InvalidToken("the token's subject is not a user ID")
-    return subject, float(claims["exp"])
+    return subject, float(claims["exp"]), claims.get("role") == STAFF_ROLE

@@ -207,8 +207,16 @@ def demo(mode: str) -> None:
                 pass
             time.sleep(0.3)
         config: dict[str, Any] = load_config()
-        token = issue_token(f"demo-{mode}", config["JWT_SECRET"], hours=config["TOKEN_HOURS"])
+        token = issue_token(
+            f"demo-{mode}",
+            config["JWT_SECRET"],
+            hours=config["TOKEN_HOURS"],
+            staff=mode == "box-office",  # the counter's own lane in a waiting room
+        )
         env = {**os.environ, "BOXOFFICE_TOKEN": token, "BOXOFFICE_SERVER": url}
+        if mode == "kiosk" and not env.get("BOXOFFICE_STAFF_KEY"):
+            env["BOXOFFICE_STAFF_KEY"] = "demo"  # a kiosk without a staff key cannot be closed
+            click.echo("Self-service kiosk: Ctrl+Q, then the staff key demo, closes it.", err=True)
         subprocess.run([*boxoffice, "kiosk", "--server", url, "--mode", mode], env=env)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
@@ -286,12 +294,46 @@ def cleanup() -> None:
     type=click.FloatRange(min=0.01, max=24 * 365),
     help="Lifetime of the token (default BOXOFFICE_TOKEN_HOURS or 12).",
 )
-def token(user_id: str, hours: float | None) -> None:
+@click.option("--staff", is_flag=True, help="Box-office staff: their own lane in a waiting room.")
+def token(user_id: str, hours: float | None, staff: bool) -> None:
     """Print a Bearer token for USER_ID, signed with the server's secret."""
     from server.auth import issue_token
 
     config: dict[str, Any] = load_config()
     try:
-        click.echo(issue_token(user_id, config["JWT_SECRET"], hours=hours or config["TOKEN_HOURS"]))
+        click.echo(
+            issue_token(
+                user_id, config["JWT_SECRET"], hours=hours or config["TOKEN_HOURS"], staff=staff
+            )
+        )
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="USER_ID") from None
+
+
+@main.command()
+@click.argument("event_id", type=click.IntRange(min=1))
+@click.option(
+    "--rate",
+    type=click.IntRange(1, 60_000),
+    metavar="N",
+    help="Admit N people a minute from the waiting room (plus one per hold that ends).",
+)
+@click.option(
+    "--staff-share",
+    type=click.FloatRange(0, 0.9),
+    metavar="F",
+    help="Share of the rate kept for box-office staff tokens, 0 to 0.9 (0.2 unless changed).",
+)
+@click.option("--off", is_flag=True, help="Open the event to everyone again.")
+def surge(event_id: int, rate: int | None, staff_share: float | None, off: bool) -> None:
+    """Mark EVENT_ID high-demand: its seat map and holds then need an admission token from
+    its waiting room. Without options: show the setting."""
+    from server.waiting.command import change_surge
+
+    if off and (rate is not None or staff_share is not None):
+        raise click.UsageError("--off goes alone, without --rate or --staff-share")
+    if staff_share is not None and rate is None:
+        raise click.UsageError("--staff-share goes with --rate N")
+    with _app_with_services(echo=False) as (app, _env):
+        _upgrade(app)
+        click.echo(change_surge(app, event_id, rate=rate, staff_share=staff_share, off=off))

@@ -30,7 +30,22 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "BOXOFFICE_STREAM_HEARTBEAT_SECONDS": ("STREAM_HEARTBEAT_SECONDS", float),
     "BOXOFFICE_TOKEN_HOURS": ("TOKEN_HOURS", int),
     "BOXOFFICE_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+    "BOXOFFICE_RATE_LIMITS": ("RATE_LIMITS", lambda value: _on_off("BOXOFFICE_RATE_LIMITS", value)),
+    "BOXOFFICE_RATE_LIMIT_RESERVE": ("RATE_LIMIT_RESERVE", str),
+    "BOXOFFICE_RATE_LIMIT_RESERVE_PER_IP": ("RATE_LIMIT_RESERVE_PER_IP", str),
+    "BOXOFFICE_RATE_LIMIT_PAYMENT": ("RATE_LIMIT_PAYMENT", str),
+    "BOXOFFICE_RATE_LIMIT_PAYMENT_PER_IP": ("RATE_LIMIT_PAYMENT_PER_IP", str),
 }
+
+
+def _on_off(variable: str, value: str) -> bool:
+    """``on``/``off`` (also true/false, yes/no, 1/0); anything else stops the start-up."""
+    switch = value.strip().lower()
+    if switch in ("on", "true", "yes", "1"):
+        return True
+    if switch in ("off", "false", "no", "0"):
+        return False
+    raise ValueError(f"{variable} must be on or off, not {value!r}")
 
 
 def data_dir_from_environment() -> Path:
@@ -89,6 +104,16 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CLEANUP_SECONDS": 30.0,
         "TOKEN_HOURS": 12,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Reserve and pay, per user (the main limit) and per IP address. A person picks seats a
+        # few times a minute; a box-office terminal or kiosk shares its venue's IP with dozens
+        # of others, so the per-IP limits are generous. Paying is stricter per user: a declined
+        # card is retried a few times, card testing by a script many times. Notation:
+        # flask-limiter's, e.g. "30/minute" or "5/second;30/minute".
+        "RATE_LIMITS": True,
+        "RATE_LIMIT_RESERVE": "30/minute",
+        "RATE_LIMIT_RESERVE_PER_IP": "600/minute",
+        "RATE_LIMIT_PAYMENT": "10/minute",
+        "RATE_LIMIT_PAYMENT_PER_IP": "200/minute",
         "JSON_SORT_KEYS": False,
         "COMPRESS_MIMETYPES": ["application/json", "application/problem+json"],
         "COMPRESS_ALGORITHM": ["gzip"],

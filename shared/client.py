@@ -8,7 +8,10 @@ client adds itself) are retried with backoff on connection errors and on 503/429
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.errors import BoxofficeError, ServiceUnavailable, error_from_problem
 from shared.models import (
+    ADMISSION_HEADER,
     CHANNEL_HEADER,
     BookingInfo,
     Channel,
@@ -29,6 +33,8 @@ from shared.models import (
     EventSeatSummary,
     EventSummary,
     PaymentResult,
+    QueueState,
+    QueueStatus,
     SeatChange,
     ShowingList,
     VenueDetail,
@@ -88,6 +94,8 @@ class BoxofficeClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
+        #: Waiting-room admission tokens by event, sent with that event's seat map and holds.
+        self._admissions: dict[int, str] = {}
 
     def __enter__(self) -> BoxofficeClient:
         return self
@@ -175,11 +183,20 @@ class BoxofficeClient:
 
     def event(self, event_id: int) -> EventDetail:
         """The event, its venue and every seat's status."""
-        return self._get(EventDetail, f"/events/{event_id}")
+        response = self._request(
+            "GET", f"/events/{event_id}", retry=True, headers=self._admission(event_id)
+        )
+        with _many_new_objects():  # a stadium: 50,000 tickets
+            return _parse(EventDetail, response)
 
     def event_summary(self, event_id: int) -> EventSeatSummary:
         """Counts and seat ranges per section: small even for a stadium."""
-        return self._get(EventSeatSummary, f"/events/{event_id}", {"view": "summary"})
+        return self._get(
+            EventSeatSummary,
+            f"/events/{event_id}",
+            {"view": "summary"},
+            headers=self._admission(event_id),
+        )
 
     def showings(self, event_id: int) -> ShowingList:
         """Every venue and time where the same show plays."""
@@ -189,7 +206,11 @@ class BoxofficeClient:
     def hold(self, event_id: int, ticket_ids: list[int]) -> BookingInfo:
         """Hold 1–10 seats for a few minutes, all or none (raises SeatsUnavailable)."""
         return self._send(
-            BookingInfo, "POST", f"/bookings/{event_id}", json={"ticketIDs": ticket_ids}
+            BookingInfo,
+            "POST",
+            f"/bookings/{event_id}",
+            json={"ticketIDs": ticket_ids},
+            headers=self._admission(event_id),
         )
 
     def hold_best(self, event_id: int, quantity: int, category: str | None = None) -> BookingInfo:
@@ -198,7 +219,13 @@ class BoxofficeClient:
         body: dict[str, Any] = {"quantity": quantity}
         if category is not None:
             body["category"] = category
-        return self._send(BookingInfo, "POST", f"/bookings/{event_id}", json=body)
+        return self._send(
+            BookingInfo,
+            "POST",
+            f"/bookings/{event_id}",
+            json=body,
+            headers=self._admission(event_id),
+        )
 
     def booking(self, booking_id: str) -> BookingInfo:
         return self._get(BookingInfo, f"/bookings/{_segment(booking_id)}")
@@ -220,6 +247,50 @@ class BoxofficeClient:
             else f"/bookings/{_segment(booking)}/payment"
         )
         return self._send(PaymentResult, "POST", url, json={"paymentDetails": dict(details)})
+
+    # waiting room (high-demand events) ---------------------------------------------------
+    def join_queue(self, event_id: int) -> QueueStatus:
+        """Join the event's waiting room, or keep your place (state ``open``: no need)."""
+        response = self._request("POST", f"/events/{event_id}/queue", retry=True)
+        return self._admitted(_parse(QueueStatus, response))
+
+    def queue_status(
+        self, event_id: int, *, wait: float | None = None, position: int | None = None
+    ) -> QueueStatus:
+        """Your place; with ``wait`` the server answers once you have moved up noticeably
+        from ``position`` (or from where you were), or your turn came, or after ``wait``
+        seconds (at most 30). Once admitted, this client sends the token with the event's
+        seat map and holds by itself."""
+        params = {"wait": round(wait) if wait else None, "position": position}
+        timeout = httpx.Timeout(wait + 15.0, connect=3.0) if wait else None
+        extra: dict[str, Any] = {"timeout": timeout} if timeout else {}
+        clean = {k: v for k, v in params.items() if v is not None}
+        response = self._request(
+            "GET", f"/events/{event_id}/queue", retry=True, params=clean, **extra
+        )
+        return self._admitted(_parse(QueueStatus, response))
+
+    def leave_queue(self, event_id: int) -> None:
+        """Give up your place (or an unused admission)."""
+        self._admissions.pop(event_id, None)
+        self._request("DELETE", f"/events/{event_id}/queue", retry=True)
+
+    def use_admission(self, token: str) -> None:
+        """Send ``token`` (``<eventID>.…``, from ``boxoffice queue``) with its event's
+        requests from now on."""
+        event, _, rest = token.partition(".")
+        if not event.isdigit() or not rest:
+            raise ValueError(f"{token!r} is not an admission token")
+        self._admissions[int(event)] = token
+
+    def _admitted(self, status: QueueStatus) -> QueueStatus:
+        if status.state is QueueState.ADMITTED and status.admission_token:
+            self._admissions[status.event_id] = status.admission_token
+        return status
+
+    def _admission(self, event_id: int) -> dict[str, str]:
+        token = self._admissions.get(event_id)
+        return {ADMISSION_HEADER: token} if token else {}
 
     # live ---------------------------------------------------------------------------------
     def seat_changes(
@@ -273,9 +344,16 @@ class BoxofficeClient:
             if not (cursor := page.next_cursor):
                 return
 
-    def _get(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> M:
+    def _get(
+        self,
+        model: type[M],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> M:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        return _parse(model, self._request("GET", path, params=clean, retry=True))
+        return _parse(model, self._request("GET", path, params=clean, retry=True, headers=headers))
 
     def _send(
         self,
@@ -285,8 +363,11 @@ class BoxofficeClient:
         *,
         json: Any = None,
         idempotent: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> M:
-        headers = {"Idempotency-Key": str(uuid.uuid4())} if idempotent else {}
+        headers = dict(headers or {})
+        if idempotent:
+            headers["Idempotency-Key"] = str(uuid.uuid4())
         response = self._request(method, path, json=json, headers=headers, retry=idempotent)
         return _parse(model, response)
 
@@ -386,6 +467,49 @@ def _error(response: httpx.Response) -> BoxofficeError:
         detail=f"The server answered {response.status_code} {response.reason_phrase}.",
     )
     return error_from_problem(problem, retry_after)
+
+
+class _CollectorPause:
+    """See :func:`_many_new_objects`; counted, so that overlapping decodes in several
+    threads resume the collector only when the last one ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if not self._active:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._active += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active:
+                return
+            if not gc.get_freeze_count():  # never undo a freeze someone else made
+                gc.freeze()
+                gc.unfreeze()
+            if self._was_enabled:
+                gc.enable()
+
+
+_collector_pause = _CollectorPause()
+
+
+def _many_new_objects() -> contextlib.AbstractContextManager[None]:
+    """Decode a large answer without Python's cyclic garbage collector running meanwhile.
+
+    A stadium's answer becomes ~150,000 objects, none of them in a reference cycle, yet while
+    they pile up the collector would pass over them, and over the whole heap, again and again:
+    in a kiosk holding a seat map that more than doubled the decode. Afterwards the new
+    objects join the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``): they
+    are looked at by the next full collection like everything else, not rescanned as young.
+    """
+    return _collector_pause
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

@@ -11,6 +11,7 @@ its type slug (falling back on the HTTP status), so callers never parse error bo
     │   └── InvalidPayment              400: a card field is wrong (field)
     ├── Unauthorized                    401: missing, expired or forged token
     ├── PaymentDeclined                 402: card declined (code, reason); the hold stays
+    ├── AdmissionRequired               403: a high-demand event: join its waiting room first
     ├── NotFound                        404
     ├── Conflict                        409
     │   ├── SeatsUnavailable            someone else has them (ticket_ids)
@@ -26,6 +27,7 @@ from typing import Any
 from shared.problems import Problem
 
 __all__ = [
+    "AdmissionRequired",
     "BookingClosed",
     "BoxofficeError",
     "Conflict",
@@ -113,6 +115,23 @@ class PaymentDeclined(BoxofficeError):
         return self.message
 
 
+class AdmissionRequired(BoxofficeError):
+    """The event is in high demand: its seat map and holds need an admission token, which
+    :meth:`BoxofficeClient.join_queue` and ``queue_status`` get (and then send by themselves)."""
+
+    title = "Waiting room"
+
+    @property
+    def event_id(self) -> int | None:
+        value = _extension(self.problem, "eventID")
+        return int(value) if value is not None else None
+
+    @property
+    def queue_url(self) -> str | None:
+        value = _extension(self.problem, "queueURL")
+        return str(value) if value is not None else None
+
+
 class NotFound(BoxofficeError):
     title = "Not found"
 
@@ -167,6 +186,7 @@ _BY_SLUG: dict[str, type[BoxofficeError]] = {
     "not-found": NotFound,
     "service-unavailable": ServiceUnavailable,
     "rate-limited": RateLimited,
+    "admission-required": AdmissionRequired,
 }
 _BY_STATUS: dict[int, type[BoxofficeError]] = {
     400: InvalidRequest,

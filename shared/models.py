@@ -28,6 +28,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = [
+    "ADMISSION_HEADER",
     "CHANNEL_HEADER",
     "BookedTicket",
     "BookingInfo",
@@ -43,6 +44,9 @@ __all__ = [
     "PaymentResult",
     "PerformerRef",
     "PriceCategoryPrice",
+    "QueueLane",
+    "QueueState",
+    "QueueStatus",
     "ReserveRequest",
     "SeatChange",
     "SeatChangeKind",
@@ -278,6 +282,48 @@ class SeatChange(WireModel):
     def seat_status(self) -> SeatStatus | None:
         """What the seats show now (None for ``reload``)."""
         return _STATUS_AFTER.get(self.kind)
+
+
+#: The request header that carries a waiting room's admission token (high-demand events).
+ADMISSION_HEADER = "X-Admission-Token"
+
+
+class QueueState(StrEnum):
+    """Where a user stands in an event's waiting room."""
+
+    WAITING = "waiting"
+    #: Your turn: send ``admissionToken`` (``X-Admission-Token``) with the event's requests.
+    ADMITTED = "admitted"
+    #: The event is not in high demand (any more): no token is needed.
+    OPEN = "open"
+    #: Not in the queue: never joined, left, or an admission that went unused ran out.
+    NOT_QUEUED = "not-queued"
+
+
+class QueueLane(StrEnum):
+    """Box-office staff have a lane of their own, with a reserved share of the admissions."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+class QueueStatus(WireModel):
+    """``POST`` / ``GET /events/{eventID}/queue``: your place, or your admission token.
+
+    ``position`` is 1 for the next to be admitted, counted in your ``lane``; ``queueLength``
+    is how many wait in it. ``expiresAt``: an unused token lapses then (once used, it lasts
+    the shopping session, and the new expiry is given).
+    """
+
+    event_id: int
+    state: QueueState
+    lane: QueueLane | None = None
+    position: int | None = None
+    queue_length: int | None = None
+    estimated_wait_seconds: int | None = None
+    admission_token: str | None = None
+    expires_at: datetime | None = None
+    status_url: str
 
 
 _STATUS_AFTER = {

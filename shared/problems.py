@@ -36,6 +36,8 @@ class ProblemSlug:
     PAYMENT_TIMEOUT = "payment-timeout"
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
     IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
+    RATE_LIMITED = "rate-limited"
+    ADMISSION_REQUIRED = "admission-required"
     SERVICE_UNAVAILABLE = "service-unavailable"
     INTERNAL_ERROR = "internal-error"
 

@@ -70,7 +70,14 @@ def open_client(server: str, *, signed_in: bool = False) -> BoxofficeClient:
     token = os.environ.get("BOXOFFICE_TOKEN", "").strip()
     if signed_in and not token:
         raise CliError(TOKEN_HELP, ExitCode.USAGE)
-    return BoxofficeClient(server, token=token or None)
+    client = BoxofficeClient(server, token=token or None)
+    for admission in os.environ.get("BOXOFFICE_ADMISSION_TOKEN", "").split():
+        try:  # a high-demand event's waiting-room token, from `boxoffice queue --wait`
+            client.use_admission(admission)
+        except ValueError as error:
+            client.close()
+            raise CliError(f"BOXOFFICE_ADMISSION_TOKEN: {error}", ExitCode.USAGE) from None
+    return client
 
 
 def console() -> Console:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from server.api import bookings, catalog, openapi, stream
+from server.api import bookings, catalog, openapi, queue, stream
 from server.api.problems import register_error_handlers
 
 __all__ = ["register_api"]
@@ -31,3 +31,4 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(bookings.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(stream.blueprint)
+    app.register_blueprint(queue.blueprint)

@@ -7,7 +7,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from server.api.auth import current_user
 from server.api.bodies import parse_body
 from server.api.idempotency import idempotent
+from server.api.limits import rate_limited
 from server.api.problems import problem_response
+from server.api.queue import admission_required
 from server.api.stream import seat_changes
 from server.booking.errors import BookingError
 from server.booking.records import BookingRecord
@@ -65,6 +67,8 @@ def _private(response: Response) -> Response:
 
 
 @blueprint.post("/bookings/<id:event_id>")
+@rate_limited("reserve")
+@admission_required
 @idempotent
 def reserve(event_id: int) -> Response:
     user = current_user()
@@ -100,6 +104,7 @@ def extend(booking_id: str) -> Response:
 
 
 @blueprint.post("/bookings/<booking_id>/payment")
+@rate_limited("payment")
 @idempotent
 def pay(booking_id: str) -> Response:
     user = current_user()

@@ -41,8 +41,13 @@ def not_modified(etag: str) -> Response:
 
 
 def catalog_response(payload: Any, *, cache_control: str | None = None) -> Response:
-    """Cacheable for a minute (unless told otherwise), with an ETag for a cheap 304."""
-    response = jsonify(payload)
+    """Cacheable for a minute (unless told otherwise), with an ETag for a cheap 304.
+
+    ``payload`` is sent as JSON, or as it is when it is JSON already (``bytes``)."""
+    if isinstance(payload, bytes):
+        response = Response(payload, mimetype="application/json")
+    else:
+        response = jsonify(payload)
     response.headers["Cache-Control"] = cache_control or f"public, max-age={CATALOG_MAX_AGE}"
     response.add_etag()
     response.make_conditional(request)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from flask import Blueprint, Response, current_app, jsonify
@@ -23,8 +25,10 @@ from server.api.params import (
     text_param,
 )
 from server.api.problems import problem_response
+from server.api.queue import admission_required
 from server.booking.holds import HoldStore
 from server.catalog import queries, seats
+from server.catalog.cache import DETAIL_SECONDS, SEARCH_SECONDS, catalog_cache, digest
 from server.catalog.cursors import CursorError, CursorSigner
 from server.catalog.queries import EventFilter, NotFoundError
 from server.extensions import db
@@ -80,28 +84,35 @@ def list_venues() -> Response:
     return catalog_response(page.to_wire())
 
 
+def _cached(kind: str, key: str, seconds: int, build: Callable[[], Any]) -> bytes:
+    """``build()`` as JSON, from the catalog cache when it has it (never seat status)."""
+
+    def encode() -> bytes:
+        return current_app.json.dumps(build()).encode()
+
+    cache = catalog_cache()
+    return encode() if cache is None else cache.fetch(kind, key, seconds, encode)
+
+
 @blueprint.get("/venues/<id:venue_id>")
 def get_venue(venue_id: int) -> Response:
     reject_unknown_params(())
-    return catalog_response(queries.get_venue(db.session(), venue_id).to_wire())
+    return catalog_response(
+        _cached(
+            "venue",
+            str(venue_id),
+            DETAIL_SECONDS,
+            lambda: queries.get_venue(db.session(), venue_id).to_wire(),
+        )
+    )
 
 
 @blueprint.get("/venues/<id:venue_id>/events")
 def venue_events(venue_id: int) -> Response:
     reject_unknown_params(_PAGE_PARAMS + _DATE_PARAMS)
     start, end = _date_range()
-    limit, cursor = parse_limit(), _cursor()
-    if not queries.venue_exists(db.session(), venue_id):
-        raise NotFoundError("venue", venue_id)
-    page = queries.search_events(
-        db.session(),
-        _signer(),
-        EventFilter(start=start, end=end, venue_id=venue_id),
-        now=datetime.now(UTC),
-        limit=limit,
-        cursor=cursor,
-    )
-    return catalog_response(page.to_wire())
+    wanted = EventFilter(start=start, end=end, venue_id=venue_id)
+    return catalog_response(_search_page(wanted, parse_limit(), _cursor()))
 
 
 @blueprint.get("/events")
@@ -109,24 +120,34 @@ def search_events() -> Response:
     reject_unknown_params(("searchQuery", *_PAGE_PARAMS, *_DATE_PARAMS))
     search = text_param("searchQuery")
     start, end = _date_range()
-    page = queries.search_events(
-        db.session(),
-        _signer(),
-        EventFilter(search=search, start=start, end=end),
-        now=datetime.now(UTC),
-        limit=parse_limit(),
-        cursor=_cursor(),
-    )
-    return catalog_response(page.to_wire())
+    wanted = EventFilter(search=search, start=start, end=end)
+    return catalog_response(_search_page(wanted, parse_limit(), _cursor()))
+
+
+def _search_page(wanted: EventFilter, limit: int, cursor: str | None) -> bytes:
+    """A page of events, cached briefly: a hot on-sale's searches repeat thousands of times."""
+
+    def page() -> dict[str, Any]:
+        if wanted.venue_id is not None and not queries.venue_exists(db.session(), wanted.venue_id):
+            raise NotFoundError("venue", wanted.venue_id)
+        found = queries.search_events(
+            db.session(), _signer(), wanted, now=datetime.now(UTC), limit=limit, cursor=cursor
+        )
+        return found.to_wire()
+
+    key = digest(wanted.fingerprint(), limit, cursor)
+    return _cached("events", key, SEARCH_SECONDS, page)
 
 
 @blueprint.get("/events/<id:event_id>")
+@admission_required
 def get_event(event_id: int) -> Response:
     reject_unknown_params(("view",))
     view = text_param("view") or "full"
     if view not in _VIEWS:
         raise invalid_parameter("view", f"must be one of {', '.join(_VIEWS)}, got {view!r}")
-    event = seats.load_event_seats(db.session(), event_id, _held_tickets(event_id))
+    facts = _event_facts(event_id)
+    event = seats.load_event_seats(db.session(), event_id, _held_tickets(event_id), facts)
     etag = f"{event.etag}-{view}"
     if etag_matches(etag):
         return not_modified(etag)
@@ -135,6 +156,20 @@ def get_event(event_id: int) -> Response:
     else:
         response = Response(event.full_json(), mimetype="application/json")
     return seat_status_response(response, etag)
+
+
+def _event_facts(event_id: int) -> seats.EventFacts:
+    """The event and its venue from the catalog cache; the seats' states are never cached."""
+    cache = catalog_cache()
+    if cache is None:
+        return seats.event_facts(db.session(), event_id)
+    cached = cache.fetch(
+        "event",
+        str(event_id),
+        DETAIL_SECONDS,
+        lambda: seats.event_facts(db.session(), event_id).to_json(),
+    )
+    return seats.EventFacts.from_json(cached)
 
 
 @blueprint.get("/events/<id:event_id>/venues")

@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 from server.api.caching import catalog_response
 from server.api.idempotency import MAX_KEY_LENGTH
 from server.api.params import MAX_LIMIT, MAX_QUERY_LENGTH
+from server.api.queue import MAX_POSITION
 from shared import models
 from shared.problems import PROBLEM_CONTENT_TYPE, Problem
 
@@ -34,6 +35,7 @@ _SCHEMA_MODELS: tuple[type[BaseModel], ...] = (
     models.PaymentRequest,
     models.PaymentResult,
     models.SeatChange,
+    models.QueueStatus,
     Problem,
 )
 
@@ -114,6 +116,16 @@ _ALWAYS = {
         **_problem("Postgres or Redis is not answering; retry after Retry-After seconds."),
         "headers": _RETRY_AFTER,
     },
+}
+#: Reserving and paying are rate-limited per user and per IP address (server/api/limits.py).
+_RATE_LIMITED = {
+    "429": {
+        **_problem(
+            "/problems/rate-limited: too many of these requests from this account or network "
+            "address; retry after Retry-After seconds (nothing was done)."
+        ),
+        "headers": _RETRY_AFTER,
+    }
 }
 _ERRORS = {
     "400": _problem(
@@ -207,6 +219,7 @@ def openapi_document() -> dict[str, Any]:
             not_found=True,
         ),
         "/events/{eventID}/stream": _stream_path(),
+        "/events/{eventID}/queue": _queue_path(),
         "/events/{eventID}/venues": _get(
             "Every venue and time where the same show plays.",
             _json("ShowingList", "The show's dates."),
@@ -230,6 +243,8 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     _refine(schemas["$defs"])
+    for gated in ("/events/{eventID}", "/bookings/{eventID}"):
+        _admission_gate(paths[gated])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -388,6 +403,7 @@ def _booking_paths() -> dict[str, Any]:
                             "headers": {"Location": {"schema": {"type": "string"}}, **replayed},
                         },
                         **posted,
+                        **_RATE_LIMITED,
                         "409": _problem(
                             "/problems/seats-unavailable: seats taken (ticketIDs lists them); "
                             "/problems/no-seats-together: best available found no N adjacent "
@@ -446,6 +462,7 @@ def _booking_paths() -> dict[str, Any]:
                     {
                         "200": {**_json("PaymentResult", "Booked."), "headers": replayed},
                         **posted,
+                        **_RATE_LIMITED,
                         "400": _problem(
                             "Malformed body or Idempotency-Key, or a payment field the processor "
                             "refuses (card checksum, expired card); the problem names it."
@@ -459,6 +476,86 @@ def _booking_paths() -> dict[str, Any]:
                 "requestBody": _body("PaymentRequest"),
             }
         },
+    }
+
+
+def _admission_gate(path_item: dict[str, Any]) -> None:
+    """A high-demand event's seat map and holds: the admission token, or a 403."""
+    for operation in path_item.values():
+        operation["parameters"].append(
+            {
+                "name": models.ADMISSION_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "The admission token from the event's waiting room "
+                "(`/events/{eventID}/queue`); needed only while the event is in high demand, "
+                "and ignored otherwise.",
+                "schema": {"type": "string"},
+            }
+        )
+        operation["responses"]["403"] = _problem(
+            "/problems/admission-required: the event is in high demand and this request has "
+            "no valid admission token (none, another user's, or one that ran out); queueURL "
+            "says where to join the waiting room."
+        )
+        operation["responses"] = _sorted(operation["responses"])
+
+
+def _queue_path() -> dict[str, Any]:
+    """The waiting room: join, your place (long-poll), leave."""
+    no_store = {"Cache-Control": {"schema": {"const": "no-store"}}}
+    status = {**_json("QueueStatus", "Your place, or your admission token."), "headers": no_store}
+    found = {
+        "404": _problem("No event with that ID."),
+        "400": _problem("An unknown or malformed query parameter; the detail names it."),
+    }
+    return {
+        "post": _booking_operation(
+            "Join the event's waiting room, or keep your place (joining twice changes nothing).",
+            {
+                "200": {
+                    **_json(
+                        "QueueStatus",
+                        "admitted: your token; open: the event needs none (not in high demand).",
+                    ),
+                    "headers": no_store,
+                },
+                "202": {
+                    **_json("QueueStatus", "waiting: your place and the estimated wait."),
+                    "headers": {**no_store, "Location": {"schema": {"type": "string"}}},
+                },
+                **found,
+            },
+            parameters=[_path_id("eventID")],
+        ),
+        "get": _booking_operation(
+            "Your place in the waiting room; with wait, answered once it has changed enough "
+            "to tell, or your turn came.",
+            {"200": status, **found},
+            parameters=[
+                _path_id("eventID"),
+                _query(
+                    "wait",
+                    "Seconds to wait for a change before answering (long-poll), 0 to 30.",
+                    {"type": "integer", "minimum": 0, "maximum": 30},
+                ),
+                _query(
+                    "position",
+                    "The position you last saw (without it: yours when the request came). "
+                    "The answer comes once you have moved up a tenth of the way from it (at "
+                    "least one place), or at once if that has happened already.",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+                ),
+            ],
+        ),
+        "delete": _booking_operation(
+            "Leave the waiting room (or give up an unused admission).",
+            {
+                "204": {"description": "Not in the queue (any more).", "headers": no_store},
+                **found,
+            },
+            parameters=[_path_id("eventID")],
+        ),
     }
 
 

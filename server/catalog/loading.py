@@ -17,10 +17,18 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from server.catalog.cache import note_catalog_change
 from server.models import Event, Performer, Venue
 from shared.seatmap import SeatMap
 
-__all__ = ["CatalogError", "add_event", "add_performer", "add_venue", "show_key_for"]
+__all__ = [
+    "CatalogError",
+    "add_event",
+    "add_performer",
+    "add_venue",
+    "replace_seatmap",
+    "show_key_for",
+]
 
 
 class CatalogError(ValueError):
@@ -42,6 +50,31 @@ def add_venue(session: Session, title: str, location: str, seatmap: SeatMap) -> 
     )
     session.add(venue)
     session.flush()
+    _write_seats(session, venue.id, seatmap)
+    note_catalog_change(session)
+    return venue
+
+
+def replace_seatmap(session: Session, venue: Venue, seatmap: SeatMap) -> Venue:
+    """Give a venue a corrected seat map, while it has no events: their tickets were made
+    from the old one."""
+    if session.execute(
+        text("SELECT EXISTS (SELECT 1 FROM events WHERE venue_id = :venue)"), {"venue": venue.id}
+    ).scalar_one():
+        raise CatalogError(
+            f"venue {venue.id} has events, whose tickets follow its seat map; it cannot change"
+        )
+    venue.seating_capacity = seatmap.capacity
+    venue.seating_arrangement = seatmap.document
+    session.execute(text("DELETE FROM seats WHERE venue_id = :venue"), {"venue": venue.id})
+    session.flush()
+    _write_seats(session, venue.id, seatmap)
+    note_catalog_change(session)
+    return venue
+
+
+def _write_seats(session: Session, venue_id: int, seatmap: SeatMap) -> None:
+    """The seat map expanded into ``seats``, one row per place, by COPY."""
     with (
         _psycopg(session).cursor() as cursor,
         cursor.copy(
@@ -50,10 +83,9 @@ def add_venue(session: Session, title: str, location: str, seatmap: SeatMap) -> 
     ):
         for position, place in enumerate(seatmap.places()):
             copy.write_row(
-                (venue.id, place.seat_id, position, place.label, place.section, place.row,
+                (venue_id, place.seat_id, position, place.label, place.section, place.row,
                  place.category)
             )  # fmt: skip
-    return venue
 
 
 def _psycopg(session: Session) -> psycopg.Connection[Any]:
@@ -138,4 +170,5 @@ def add_event(
         ),
         {"event": event.id, "venue": venue.id, "prices": json.dumps(event.prices)},
     )
+    note_catalog_change(session)
     return event
