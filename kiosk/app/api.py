@@ -12,6 +12,7 @@ from shared.models import (
     EventDetail,
     EventPage,
     PaymentResult,
+    QueueStatus,
     ShowingList,
     VenueDetail,
     VenuePage,
@@ -66,3 +67,12 @@ class BoxofficeApi(Protocol):
     def extend(self, booking_id: str) -> BookingInfo: ...
 
     def pay(self, booking: BookingInfo | str, details: Mapping[str, Any]) -> PaymentResult: ...
+
+    # a high-demand event's waiting room; once admitted, the seat map and holds just work
+    def join_queue(self, event_id: int) -> QueueStatus: ...
+
+    def queue_status(
+        self, event_id: int, *, wait: float | None = None, position: int | None = None
+    ) -> QueueStatus: ...
+
+    def leave_queue(self, event_id: int) -> None: ...

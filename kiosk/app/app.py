@@ -1,10 +1,12 @@
 """``KioskApp``: the box-office terminal and self-service kiosk. Composition and global
-behaviour only (screens, idle reset, the hold to let go on exit); each screen is its own
-module under ``screens/``."""
+behaviour only (screens, the attract screen and idle reset, the staff key, the hold to let go
+on exit, the venue layouts kept between events); each screen is its own module under
+``screens/``."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,7 +17,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from kiosk.app.api import BoxofficeApi
+from kiosk.app.layouts import LayoutCache
 from kiosk.app.screens import HomeScreen
+from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import StaffKeyDialog
 from kiosk.app.settings import KioskSettings, Mode
 from shared.errors import BoxofficeError
@@ -41,7 +45,7 @@ class KioskApp(App[None]):
             "quit",
             "Quit",
             id="quit",
-            tooltip="Close the terminal (a kiosk asks for the staff key)",
+            tooltip="Close the terminal (a self-service kiosk asks for the staff key)",
             priority=True,
         ),
     ]
@@ -64,6 +68,8 @@ class KioskApp(App[None]):
         self.currency = currency
         #: The unpaid hold on screen, if any: let go on idle reset and on exit.
         self.active_hold: BookingInfo | None = None
+        #: Venue layouts already expanded: the next event at a venue opens without it.
+        self.layouts = LayoutCache()
         self._last_input = time.monotonic()
 
     @property
@@ -73,12 +79,25 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if not self.settings.box_office:
+            self.show_attract()
             self.set_interval(1, self._check_idle)
 
     async def action_quit(self) -> None:
-        """A self-service kiosk closes only for staff, when a staff key is set."""
-        if self.settings.box_office or not self.settings.staff_key:
+        """A self-service kiosk closes only for staff with the staff key. Without one set it
+        cannot be closed from its keyboard at all: a public terminal that anyone could quit
+        to a shell is the worse failure, and staff can still stop the process."""
+        if self.settings.box_office:
             self.exit()
+            return
+        if not self.settings.staff_key:
+            self.notify(
+                "No staff key is set, so this kiosk cannot be closed from here. Start it with "
+                f"BOXOFFICE_STAFF_KEY set; to stop it now, end process {os.getpid()} from "
+                "another terminal.",
+                title="Staff only",
+                severity="warning",
+                timeout=10,
+            )
             return
 
         def answered(right: bool | None) -> None:
@@ -109,20 +128,28 @@ class KioskApp(App[None]):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
+    def show_attract(self) -> None:
+        """Self-service: the attract screen over home; any key or touch uncovers a fresh home."""
+
+        def woken(_: None) -> None:
+            for screen in self.screen_stack:
+                if isinstance(screen, HomeScreen):
+                    screen.reset()  # the search as of now, not as of when it was covered
+
+        self.push_screen(AttractScreen(), woken)
+
     def _check_idle(self) -> None:
         """Self-service: nobody there for a while, so let any hold go and start over."""
         if time.monotonic() - self._last_input < self.settings.idle_seconds:
             return
         self._last_input = time.monotonic()
-        home = isinstance(self.screen, HomeScreen) and len(self.screen_stack) == 2
-        if home and self.active_hold is None:
+        if isinstance(self.screen, AttractScreen):
             return
         if self.active_hold is not None:
             self.release_quietly(self.active_hold)
             self.active_hold = None
         self.go_home()
-        if isinstance(self.screen, HomeScreen):
-            self.screen.reset()
+        self.show_attract()
 
     @work(thread=True, group="idle-release", exit_on_error=False)
     def release_quietly(self, booking: BookingInfo) -> None:

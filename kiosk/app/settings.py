@@ -26,7 +26,7 @@ class KioskSettings:
     #: Box-office mode: a command that prints a PDF from stdin (``lp``); else tickets are saved.
     print_command: str | None = None
     tickets_dir: Path = Path("tickets")
-    #: Kiosk mode: what staff type to close the kiosk (Ctrl+Q); None lets anyone close it.
+    #: Kiosk mode: what staff type to close the kiosk (Ctrl+Q); None: it cannot be closed.
     staff_key: str | None = None
 
     @property

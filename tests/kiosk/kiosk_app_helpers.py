@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
-from shared.errors import NotFound
+from shared.errors import NotFound, ServiceUnavailable
 from shared.models import (
     BookedTicket,
     BookingInfo,
@@ -249,3 +249,57 @@ def text_of(app: App[Any], selector: str) -> str:
 
 def today() -> date:
     return FIXED_NOW.date()
+
+
+#: What the client says when nothing answers at the server's address.
+UNREACHABLE = "Cannot reach the server at http://kiosk.example: [Errno 111] Connection refused."
+
+
+class FlakyBoxoffice(FixedBoxoffice):
+    """The same data until ``down`` is set; then reading fails as with an unreachable server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def _reach(self) -> None:
+        if self.down:
+            raise ServiceUnavailable(UNREACHABLE)
+
+    def venues(self, *, limit: int | None = None, cursor: str | None = None) -> VenuePage:
+        self._reach()
+        return super().venues(limit=limit, cursor=cursor)
+
+    def search_page(self, query: str | None = None, **options: Any) -> EventPage:
+        self._reach()
+        return super().search_page(query, **options)
+
+    def event(self, event_id: int) -> EventDetail:
+        self._reach()
+        return super().event(event_id)
+
+
+class TouringBoxoffice(FixedBoxoffice):
+    """Five more shows at a third venue, so that the attract screen has pages to turn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        arena = VenueDetail(
+            venue_id=3,
+            title="Riverside Arena",
+            location="Hull",
+            seating_capacity=33,
+            seating_arrangement=TINY_LAYOUT,
+        )
+        first = datetime(2030, 6, 20, 20, 0, tzinfo=UTC)
+        titles = [
+            "Brass Band Gala",
+            "Comedy Club",
+            "Film Night: Seven Samurai (1954), restored, with a talk by the projectionist",
+            "Folk Session",
+            "Opera Live",
+        ]
+        self.events += [
+            self._summary(4 + n, title, first + timedelta(days=n), arena)
+            for n, title in enumerate(titles)
+        ]

@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Input
 
 from kiosk.app.app import KioskApp
 from kiosk.app.screens import EventScreen, HoldScreen, HomeScreen, ReceiptScreen, VenueScreen
+from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import CashDialog
 from kiosk.app.seatmap import SeatMapView
 from kiosk.app.settings import KioskSettings, Mode
@@ -476,7 +477,7 @@ def test_a_kiosk_left_alone_lets_the_hold_go_and_starts_over(
     async def scenario(pilot: Pilot[Any]) -> None:
         await open_event(pilot, event_id)
         hold = await hold_seats(pilot, 2)
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "the reset", 6)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AttractScreen), "the reset", 6)
         own = connect("kiosk-kiosk")
         await wait_for(
             pilot,

@@ -1,44 +1,72 @@
 """An event: what, when, where, the prices and the seat map; choose seats and hold them, or
-let the server pick the best N together."""
+let the server pick the best N together.
+
+The map keeps the one selection. The seat list (L) and, at the box office, seats typed in (T)
+are other ways to ask it for seats, so the limit, the messages and the total are the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
+from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
 from kiosk.app.screens.base import KioskScreen
-from kiosk.app.screens.best_available import BestAvailableDialog, BestRequest
+from kiosk.app.screens.best_available import MAX_SEATS, BestAvailableDialog, BestRequest
 from kiosk.app.seatmap import SeatMapLegend, SeatMapView
-from shared.errors import SeatsUnavailable
+from kiosk.app.typed_seats import SeatsNotChosen, read_typed_seats
+from kiosk.app.widgets.seat_entry import SeatEntry
+from kiosk.app.widgets.seat_list import SeatList
+from kiosk.seat_specs import SeatIndex
+from shared.errors import AdmissionRequired, SeatsUnavailable
 from shared.models import BookingInfo, EventDetail, TicketInfo
-from shared.seatmap import SeatMap, parse_seatmap
+from shared.seatmap import SeatMap
 
 __all__ = ["EventScreen"]
 
 
 class EventScreen(KioskScreen):
-    """Seats are picked on the map (arrows, Space); H holds them, B asks for the best N."""
+    """Seats are picked on the map (arrows, Space) or the list (L), or typed (T, box office
+    only); H holds them, B asks for the best N."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "hold", "Hold", id="hold", tooltip="Hold the selected seats"),
         Binding(
             "b",
             "best",
-            "Best seats",
+            "Best",
             id="best",
             tooltip="Let the server pick and hold the best N seats together",
         ),
         Binding("c", "clear", "Clear", id="clear", tooltip="Unselect every seat"),
+        Binding(
+            "l",
+            "show_list",
+            "List",
+            id="seat-list",
+            tooltip="The free seats as a list, to pick from instead of the map",
+        ),
+        Binding("l", "show_map", "Map", id="seat-map", tooltip="Back to the seat map"),
+        Binding(
+            "t",
+            "type_seats",
+            "Type seats",
+            id="type-seats",
+            tooltip="Type the seats to choose, such as B12-15",
+            show=False,  # said on the box itself: the footer is full at 80 columns
+        ),
         Binding("o", "showings", "Dates", id="showings", tooltip="Other dates and venues"),
     ]
     crumb = "Event"
@@ -62,6 +90,12 @@ class EventScreen(KioskScreen):
         #: Ticket IDs to flash once the map shows the fresh statuses.
         self._flash: list[int] = []
         self._holding = False
+        self._layout: SeatMap | None = None
+        #: Built when first needed (a stadium has 50,000 seats): the list's and the typing's.
+        self._available: AvailableSeats | None = None
+        self._index: SeatIndex | None = None
+        #: Mounted the first time L is pressed.
+        self._seat_list: SeatList | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="event-head"):
@@ -74,6 +108,8 @@ class EventScreen(KioskScreen):
             with Vertical(id="map-pane"):
                 yield Static("Loading the seat map…", id="map-loading")
             with Vertical(id="side"):
+                if self.kiosk.settings.box_office:
+                    yield SeatEntry(id="seat-entry")
                 yield Label("Your seats", classes="pane-title")
                 with VerticalScroll(id="selection-box"):
                     yield Static("", id="selection", markup=False)
@@ -98,7 +134,9 @@ class EventScreen(KioskScreen):
         detail = self.api.event(self.event_id)
         layout = None
         if self.detail is None:
-            layout = parse_seatmap(detail.venue.seating_arrangement, source=detail.venue.title)
+            layout = self.kiosk.layouts.get(
+                detail.venue.venue_id, detail.venue.seating_arrangement, detail.venue.title
+            )
         self.answer(self.EventLoaded(detail, layout))
 
     @on(EventLoaded)
@@ -106,18 +144,34 @@ class EventScreen(KioskScreen):
         detail, first = message.detail, self.detail is None
         self.detail = detail
         self._tickets = {t.ticket_id: t for t in detail.tickets}
+        self._index = None
         if first:
             assert message.layout is not None
-            self.names = SeatNames(message.layout)
+            self._layout = layout = message.layout
+            self.names = SeatNames(layout)
             self._show_head(detail)
             await self.query_one("#map-loading").remove()
             seat_map = SeatMapView(
-                message.layout, detail.tickets, currency=self.kiosk.currency, id="seat-map"
+                layout,
+                detail.tickets,
+                max_selected=MAX_SEATS,
+                currency=self.kiosk.currency,
+                id="seat-map",
             )
-            await self.query_one("#map-pane").mount(seat_map, SeatMapLegend(id="legend"))
+            overview = seat_map.is_overview
+            legend = SeatMapLegend(
+                overview=overview,
+                seats=not overview,
+                standing=bool(layout.general_admission),
+                id="legend",
+            )
+            await self.query_one("#map-pane").mount(seat_map, legend)
             seat_map.focus()
+            self.refresh_bindings()
         else:
             self.query_one(SeatMapView).update_tickets(detail.tickets)
+            if self._seat_list is not None:
+                self._seat_list.show_tickets(detail.tickets, self.query_one(SeatMapView).selected)
         if self._flash:
             self.query_one(SeatMapView).flash(self._flash)
             self._flash = []
@@ -139,6 +193,14 @@ class EventScreen(KioskScreen):
     @on(SeatMapView.SelectionChanged)
     def _selection_changed(self, message: SeatMapView.SelectionChanged) -> None:
         self._show_selection(message.selected, message.total)
+        if self._seat_list is not None:
+            self._seat_list.show_selection(message.selected)
+
+    @on(SeatMapView.ViewChanged)
+    def _view_changed(self, message: SeatMapView.ViewChanged) -> None:
+        """The legend explains what the map shows: section shades, or seats."""
+        legend = self.query_one(SeatMapLegend)
+        legend.overview, legend.seats = message.overview, not message.overview
 
     @on(SeatMapView.SelectionRefused)
     def _selection_refused(self, message: SeatMapView.SelectionRefused) -> None:
@@ -147,7 +209,10 @@ class EventScreen(KioskScreen):
     def _show_selection(self, selected: Sequence[TicketInfo], total: Decimal | None = None) -> None:
         currency = self.kiosk.currency
         if not selected:
-            text = "None yet. Pick seats on the map (arrows to move, Space to pick), or press B."
+            text = (
+                "None yet. Pick seats on the map (arrows to move, Space to pick) or in the "
+                "list (L), or press B."
+            )
         else:
             text = "\n".join(
                 f"{self.names.full(t):<16} {money(t.price, currency):>9}" for t in selected
@@ -167,6 +232,142 @@ class EventScreen(KioskScreen):
         if len(known) != len(ticket_ids):
             return super().seat_labels(ticket_ids)
         return self.names.listing(known)
+
+    # the list of free seats --------------------------------------------------------------
+    @property
+    def _list_shown(self) -> bool:
+        return self._seat_list is not None and self._seat_list.display
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """L shows the list or the map, whichever is hidden; T is for the box office."""
+        if action == "show_list":
+            return self.detail is not None and not self._list_shown
+        if action == "show_map":
+            return self._list_shown
+        if action == "type_seats":
+            return self.detail is not None and self.kiosk.settings.box_office
+        return True
+
+    async def action_show_list(self) -> None:
+        if self.detail is None or self._layout is None:
+            return
+        seat_map = self.query_one(SeatMapView)
+        here = seat_map.highlighted
+        seat_list = self._seat_list
+        if seat_list is None:
+            if self._available is None:
+                self._available = AvailableSeats(self._layout, self.names)
+            seat_list = SeatList(
+                self._available,
+                self.kiosk.currency,
+                near=here.section if here is not None else None,
+                id="seat-list",
+            )
+            seat_list.show_tickets(self.detail.tickets, seat_map.selected)
+            self._seat_list = seat_list
+            await self.query_one("#map-pane").mount(seat_list)
+        elif here is not None and self._available is not None and not self._available.list_all:
+            seat_list.show_section(here.section)  # one section at a time: the map's
+        seat_map.display = False
+        self.query_one(SeatMapLegend).display = False
+        seat_list.display = True
+        seat_list.focus_table()
+        self.refresh_bindings()
+
+    def action_show_map(self) -> None:
+        seat_list = self._seat_list
+        if seat_list is None:
+            return
+        seat_list.display = False
+        seat_map = self.query_one(SeatMapView)
+        seat_map.display = True
+        self.query_one(SeatMapLegend).display = True
+        seat_map.focus()
+        here = seat_map.highlighted
+        if here is not None:  # a pair picked in the list moved it while it was hidden
+            self.call_after_refresh(seat_map.move_cursor_to, here.seat_id)
+        self.refresh_bindings()
+
+    @on(SeatList.SeatPicked)
+    def _picked_from_list(self, message: SeatList.SeatPicked) -> None:
+        self.query_one(SeatMapView).toggle(message.key)
+
+    @on(SeatList.PairPicked)
+    def _pair_picked_from_list(self, message: SeatList.PairPicked) -> None:
+        seat_map = self.query_one(SeatMapView)
+        if seat_map.move_cursor_to(message.key):
+            with suppress(SkipAction):  # not a wheelchair space after all
+                seat_map.action_pick_pair()
+
+    @on(SeatList.PlaceGivenBack)
+    def _place_given_back(self, message: SeatList.PlaceGivenBack) -> None:
+        seat_map = self.query_one(SeatMapView)
+        if seat_map.move_cursor_to(message.area):
+            with suppress(SkipAction):  # none picked there
+                seat_map.action_give_back()
+
+    # typed seats (box office) ------------------------------------------------------------
+    def action_type_seats(self) -> None:
+        self.query_one(SeatEntry).input.focus()
+
+    @on(SeatEntry.Submitted)
+    def _seats_typed(self, message: SeatEntry.Submitted) -> None:
+        """Choose every seat typed, or none of them and say why."""
+        if self.detail is None or self._layout is None:
+            return
+        entry, seat_map = message.entry, self.query_one(SeatMapView)
+        if self._index is None:
+            self._index = SeatIndex.build(self.detail.tickets)
+        layout = self._layout
+        sections = {s.id: s.name for s in layout.sections}
+        sections.update({a.id: a.name for a in layout.general_admission})
+        try:
+            typed = read_typed_seats(
+                message.text,
+                self._index,
+                names=self.names,
+                sections=sections,
+                chosen={t.ticket_id for t in seat_map.selected},
+                limit=MAX_SEATS,
+            )
+        except SeatsNotChosen as error:
+            entry.say(str(error), refused=True)
+            return
+        for count, ticket in enumerate(typed.new):
+            seat_map.toggle(ticket.seat_id)
+            if ticket.ticket_id not in {t.ticket_id for t in seat_map.selected}:
+                for undo in typed.new[:count]:  # the map said no (and why): all or none
+                    seat_map.toggle(undo.seat_id)
+                entry.say("Nothing chosen.", refused=True)
+                return
+        said = f"Chosen: {self.names.listing(typed.new)}." if typed.new else ""
+        if typed.already:
+            said += f" Already chosen: {self.names.listing(typed.already)}."
+        entry.say(said.strip())
+        entry.clear()
+        if typed.new and seat_map.display:  # show where they are
+            seat_map.move_cursor_to(typed.new[-1].seat_id)
+        self._focus_seats()
+
+    def _focus_seats(self) -> None:
+        """Back to where seats are picked: the list when it is shown, else the map."""
+        seat_list = self._seat_list
+        if seat_list is not None and seat_list.display:
+            seat_list.focus_table()
+        else:
+            self.query_one(SeatMapView).focus()
+
+    def action_back(self) -> None:
+        """Escape steps back: out of the typed seats, from the list to the map, then a screen."""
+        focused = self.focused
+        if focused is not None and self.detail is not None:
+            if any(isinstance(node, SeatEntry) for node in focused.ancestors):
+                self._focus_seats()
+                return
+            if self._list_shown:
+                self.action_show_map()
+                return
+        super().action_back()
 
     # holding -----------------------------------------------------------------------------
     def action_hold(self) -> None:
@@ -244,6 +445,11 @@ class EventScreen(KioskScreen):
     def failed(self, error: BaseException) -> None:
         if self.detail is not None:
             self._set_holding(False)
+        if isinstance(error, AdmissionRequired) and self.app.screen is self:
+            from kiosk.app.screens.waiting import WaitingScreen  # a high-demand event
+
+            self.app.switch_screen(WaitingScreen(self.event_id))
+            return
         if isinstance(error, SeatsUnavailable):
             self._flash = list(error.ticket_ids)
             self.reload()

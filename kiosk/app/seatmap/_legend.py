@@ -72,12 +72,15 @@ class SeatMapLegend(Widget):
     """Explain the overview's shades too (a large venue)."""
     standing: reactive[bool] = reactive(False, layout=True)
     """Explain the standing-area block too."""
+    seats: reactive[bool] = reactive(True, layout=True)
+    """Explain the seat glyphs (off while the map shows the overview, which draws none)."""
 
     def __init__(
         self,
         *,
         overview: bool = False,
         standing: bool = False,
+        seats: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -85,13 +88,14 @@ class SeatMapLegend(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(SeatMapLegend.overview, overview)
         self.set_reactive(SeatMapLegend.standing, standing)
+        self.set_reactive(SeatMapLegend.seats, seats)
 
     def _entry(self, glyph: str, component: str, words: str) -> Text:
         style: Style = self.get_component_rich_style(component)
         return Text.assemble((glyph, style), " ", words)
 
     def _entries(self) -> Iterator[Text]:
-        for mark in _SEAT_MARKS:
+        for mark in _SEAT_MARKS if self.seats else ():
             look = MARKS[mark]
             yield self._entry(look.glyph, look.component, look.words)
         if self.standing:

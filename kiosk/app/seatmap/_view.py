@@ -213,6 +213,28 @@ class SeatMapView(Widget, can_focus=True):
         self._selection_changed()
         self._show_status()
 
+    def toggle(self, seat_id: str) -> bool:
+        """Pick or unpick a seat as space on it would (a standing area's ID: one more place),
+        without moving the cursor: for other ways of choosing, such as a list of the seats.
+        Posts :class:`SelectionChanged` or :class:`SelectionRefused`; False when the map has
+        no such seat."""
+        grid = self._grid
+        target = grid.target_of_id(seat_id)
+        if target is None:
+            return False
+        self._refusal = None
+        if grid.is_area(target):
+            self._add_place(grid.area_of(target))
+        else:
+            reason = self._book.toggle_seat(target, self._words.seat_name(target))
+            if reason is None:
+                self._repaint([target], [grid.block_of(target)])
+                self._selection_changed()
+            else:
+                self._refuse(reason)
+        self._show_status()
+        return True
+
     def move_cursor_to(self, seat_id: str) -> bool:
         """Put the cursor on a seat (a standing place or area id: on its area), showing the
         seats first on a large venue; False when the map has no such seat."""

@@ -1,0 +1,65 @@
+"""Venue layouts the kiosk has already expanded, kept per venue.
+
+Expanding a layout is the largest cost between an event's answer and its seat map (a fifth
+of a second for the 50,000-seat stadium), yet a venue's layout only changes when the venue
+is re-planned, not per event. So each parsed layout is kept under its venue ID and a digest
+of the document: the next event at the venue reuses it, and a changed layout is parsed anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from shared.seatmap import SeatMap, parse_seatmap
+
+__all__ = ["LayoutCache", "layout_digest"]
+
+#: Venues whose layouts are kept; a stadium's expanded seats take ~10 MB.
+KEPT_VENUES = 6
+
+
+def layout_digest(document: dict[str, Any]) -> str:
+    """The same for equal documents whatever the order of their keys (~1 ms for a stadium)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class LayoutCache:
+    """Parsed layouts by ``(venue ID, digest)``, least recently used dropped first.
+
+    Safe to call from several worker threads; two screens asking for the same new layout at
+    once may both parse it, which costs time but gives the same map.
+    """
+
+    def __init__(self, size: int = KEPT_VENUES) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._layouts: OrderedDict[tuple[int, str], SeatMap] = OrderedDict()
+
+    def get(self, venue_id: int, document: dict[str, Any], source: str) -> SeatMap:
+        """The venue's layout, parsed now or earlier; raises ``SeatMapError`` if it is broken.
+
+        The server checked the document against the schema when the venue was saved, so it
+        is expanded without that check (every other check still runs).
+        """
+        key = (venue_id, layout_digest(document))
+        with self._lock:
+            layout = self._layouts.get(key)
+            if layout is not None:
+                self._layouts.move_to_end(key)
+                return layout
+        layout = parse_seatmap(document, source=source, validate=False)
+        with self._lock:
+            for old in [k for k in self._layouts if k[0] == venue_id]:
+                del self._layouts[old]  # the venue's previous layout: it will not be asked again
+            self._layouts[key] = layout
+            while len(self._layouts) > self._size:
+                self._layouts.popitem(last=False)
+        return layout
+
+    def __len__(self) -> int:
+        return len(self._layouts)
