@@ -34,7 +34,10 @@ def kiosk(server: str, mode: str) -> None:
     """
     from kiosk.app.app import KioskApp
 
-    settings = KioskSettings.from_environment(cast(Mode, mode))
+    try:
+        settings = KioskSettings.from_environment(cast(Mode, mode))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     currency = os.environ.get("BOXOFFICE_CURRENCY", "").strip().upper() or "GBP"
     with open_client(server, signed_in=True) as client:
         app = KioskApp(client, settings.mode, settings=settings, currency=currency)

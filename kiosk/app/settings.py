@@ -43,8 +43,21 @@ class KioskSettings:
         idle = env.get("BOXOFFICE_KIOSK_IDLE_SECONDS", "").strip()
         return cls(
             mode=mode,
-            idle_seconds=float(idle) if idle else DEFAULT_IDLE_SECONDS,
+            idle_seconds=_seconds(idle) if idle else DEFAULT_IDLE_SECONDS,
             print_command=env.get("BOXOFFICE_PRINT_COMMAND", "").strip() or None,
             tickets_dir=Path(env.get("BOXOFFICE_TICKETS_DIR", "").strip() or "tickets"),
             staff_key=env.get("BOXOFFICE_STAFF_KEY") or None,
         )
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds, or a ValueError that names the setting."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(
+            f"BOXOFFICE_KIOSK_IDLE_SECONDS must be a number of seconds above 0, not {text!r}"
+        )
+    return seconds

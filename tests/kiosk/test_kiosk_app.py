@@ -518,3 +518,14 @@ def test_the_kiosk_command_needs_a_token(live_server: str) -> None:
     assert result.stderr == "error: set BOXOFFICE_TOKEN (boxoffice token USER prints one)\n"
     bad = CliRunner().invoke(main, ["kiosk", "--mode", "shop"], env={"BOXOFFICE_TOKEN": "x"})
     assert bad.exit_code == 2 and "'shop' is not one of 'box-office', 'kiosk'" in bad.stderr
+    for idle in ("soon", "0", "-5", "nan"):
+        wrong = CliRunner().invoke(
+            main,
+            ["kiosk", "--server", live_server],
+            env={"BOXOFFICE_TOKEN": "x", "BOXOFFICE_KIOSK_IDLE_SECONDS": idle},
+        )
+        assert wrong.exit_code == 2, wrong.output
+        assert (
+            f"BOXOFFICE_KIOSK_IDLE_SECONDS must be a number of seconds above 0, not {idle!r}"
+            in wrong.stderr
+        )
