@@ -8,10 +8,7 @@ client adds itself) are retried with backoff on connection errors and on 503/429
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +19,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from shared.collector import many_new_objects
 from shared.errors import BoxofficeError, ServiceUnavailable, error_from_problem
 from shared.models import (
     ADMISSION_HEADER,
@@ -51,6 +49,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 #: A seat stream sends a heartbeat every 15 s, so 45 s of silence means a dead connection.
 STREAM_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=45.0)
 _RETRY_STATUSES = frozenset({429, 503})
+#: Seconds of Retry-After the client waits out by itself; a longer one is raised at once.
+MAX_RETRY_WAIT = 10.0
 
 M = TypeVar("M", bound=BaseModel)
 DateLike = date | datetime | str
@@ -186,7 +186,7 @@ class BoxofficeClient:
         response = self._request(
             "GET", f"/events/{event_id}", retry=True, headers=self._admission(event_id)
         )
-        with _many_new_objects():  # a stadium: 50,000 tickets
+        with many_new_objects():  # a stadium: 50,000 tickets
             return _parse(EventDetail, response)
 
     def event_summary(self, event_id: int) -> EventSeatSummary:
@@ -408,9 +408,12 @@ class BoxofficeClient:
 
 
 def _should_retry(response: httpx.Response) -> bool:
-    """503 and 429 — and our own earlier attempt still running under the same key."""
+    """503 and 429 — and our own earlier attempt still running under the same key — when
+    the wait asked for is short: a rate limit that says "in a minute" is the caller's to tell
+    its user, not a reason to hang for a minute."""
     if response.status_code in _RETRY_STATUSES:
-        return True
+        wait = _retry_after(response)
+        return wait is None or wait <= MAX_RETRY_WAIT
     return response.status_code == 409 and b"idempotency-key-in-use" in response.content[:300]
 
 
@@ -467,49 +470,6 @@ def _error(response: httpx.Response) -> BoxofficeError:
         detail=f"The server answered {response.status_code} {response.reason_phrase}.",
     )
     return error_from_problem(problem, retry_after)
-
-
-class _CollectorPause:
-    """See :func:`_many_new_objects`; counted, so that overlapping decodes in several
-    threads resume the collector only when the last one ends."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if not self._active:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._active += 1
-
-    def __exit__(self, *_: object) -> None:
-        with self._lock:
-            self._active -= 1
-            if self._active:
-                return
-            if not gc.get_freeze_count():  # never undo a freeze someone else made
-                gc.freeze()
-                gc.unfreeze()
-            if self._was_enabled:
-                gc.enable()
-
-
-_collector_pause = _CollectorPause()
-
-
-def _many_new_objects() -> contextlib.AbstractContextManager[None]:
-    """Decode a large answer without Python's cyclic garbage collector running meanwhile.
-
-    A stadium's answer becomes ~150,000 objects, none of them in a reference cycle, yet while
-    they pile up the collector would pass over them, and over the whole heap, again and again:
-    in a kiosk holding a seat map that more than doubled the decode. Afterwards the new
-    objects join the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``): they
-    are looked at by the next full collection like everything else, not rescanned as young.
-    """
-    return _collector_pause
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

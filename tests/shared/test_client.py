@@ -413,6 +413,22 @@ def test_a_get_is_retried_after_busy_and_then_succeeds(scripted: Scripted, statu
     assert pauses == [0.0], "Retry-After is honoured"
 
 
+@pytest.mark.parametrize(("status", "error"), [(503, ServiceUnavailable), (429, RateLimited)])
+def test_a_long_retry_after_is_raised_at_once_not_waited_out(
+    scripted: Scripted, status: int, error: type[ServiceUnavailable | RateLimited]
+) -> None:
+    app, url = scripted([busy(status, retry_after="60"), ok(PAGE)])
+    pauses: list[float] = []
+    with (
+        BoxofficeClient(url, sleep=pauses.append) as client,
+        pytest.raises(error) as refused,
+    ):
+        client.venues()
+    assert isinstance(refused.value, ServiceUnavailable | RateLimited)
+    assert refused.value.retry_after == 60.0
+    assert len(app.requests) == 1 and pauses == []
+
+
 def test_a_hold_is_retried_with_the_same_idempotency_key(scripted: Scripted) -> None:
     app, url = scripted([busy(), ok(BOOKING, 201)])
     with BoxofficeClient(url, token="t", sleep=lambda _: None) as client:
