@@ -12,16 +12,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from kiosk.app.api import BoxofficeApi
 from kiosk.app.layouts import LayoutCache
-from kiosk.app.screens import HomeScreen
+from kiosk.app.screens import EventScreen, HomeScreen
 from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import StaffKeyDialog
 from kiosk.app.settings import KioskSettings, Mode
+from shared.collector import settle_new_objects
 from shared.errors import BoxofficeError
 from shared.models import BookingInfo
 
@@ -106,6 +107,13 @@ class KioskApp(App[None]):
 
         if not isinstance(self.screen, StaffKeyDialog):
             self.push_screen(StaffKeyDialog(self.settings.staff_key), answered)
+
+    @on(EventScreen.EventLoaded)
+    def _seat_map_built(self) -> None:
+        """An event's seat map is on screen (a stadium's: some 100,000 new objects). Settled
+        now, they do not count towards a full garbage collection that would stall the
+        buyer's first keys (``shared.collector``)."""
+        settle_new_objects()
 
     # holds -------------------------------------------------------------------------------
     def hold_started(self, booking: BookingInfo) -> None:

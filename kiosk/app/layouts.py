@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from shared.collector import many_new_objects
 from shared.seatmap import SeatMap, parse_seatmap
 
 __all__ = ["LayoutCache", "layout_digest"]
@@ -52,7 +53,8 @@ class LayoutCache:
             if layout is not None:
                 self._layouts.move_to_end(key)
                 return layout
-        layout = parse_seatmap(document, source=source, validate=False)
+        with many_new_objects():  # a stadium: 50,000 seats
+            layout = parse_seatmap(document, source=source, validate=False)
         with self._lock:
             for old in [k for k in self._layouts if k[0] == venue_id]:
                 del self._layouts[old]  # the venue's previous layout: it will not be asked again

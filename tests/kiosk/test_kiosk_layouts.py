@@ -4,6 +4,7 @@ expanded map, a re-planned venue gets its new one, and a broken layout is an err
 from __future__ import annotations
 
 import copy
+import gc
 import threading
 from typing import Any
 
@@ -57,6 +58,7 @@ def test_a_broken_layout_is_an_error_and_is_not_kept() -> None:
     with pytest.raises(SeatMapError, match=r"^The Tiny Room: \$\.sections\[0\]\.rows\[0\]"):
         cache.get(1, broken, "The Tiny Room")
     assert len(cache) == 0
+    assert gc.isenabled()  # paused while the seats were made, running again after the error
 
 
 def test_screens_loading_at_once_all_get_a_layout() -> None:
@@ -71,4 +73,4 @@ def test_screens_loading_at_once_all_get_a_layout() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert found == [33] * 4 and len(cache) == 1
+    assert found == [33] * 4 and len(cache) == 1 and gc.isenabled()
