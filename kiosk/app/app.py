@@ -9,6 +9,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -72,6 +73,14 @@ class KioskApp(App[None]):
         #: Venue layouts already expanded: the next event at a venue opens without it.
         self.layouts = LayoutCache()
         self._last_input = time.monotonic()
+        if not self.settings.box_office:
+            self._hide_quit_key()
+
+    def _hide_quit_key(self) -> None:
+        """A kiosk's footer does not tell the public how to close it; Ctrl+Q still asks staff
+        for the key. (Textual has no public way to change one binding's ``show`` per app.)"""
+        bindings = self._bindings.key_to_bindings
+        bindings["ctrl+q"] = [replace(binding, show=False) for binding in bindings["ctrl+q"]]
 
     @property
     def mode_label(self) -> str:

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from conftest import JWT_SECRET, Catalog
 from kiosk_app_helpers import FixedBoxoffice, frozen_clock, screen_text, settle, wait_for
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from kiosk.app.app import KioskApp
 from kiosk.app.screens import EventScreen, HoldScreen, HomeScreen
@@ -177,6 +179,12 @@ def test_a_kiosk_left_alone_lets_the_hold_go_and_shows_the_attract_screen(
 
 
 # the staff key --------------------------------------------------------------------------------
+def footer_text(app: App[Any]) -> str:
+    """The keys the footer shows, as they read: ``^q Quit``."""
+    keys = app.screen.query(FooterKey)
+    return "  ".join(f"{key.key_display} {key.description}" for key in keys)
+
+
 def stand_in(mode: Mode, staff_key: str | None) -> KioskApp:
     settings = KioskSettings(mode=mode, staff_key=staff_key)
     return KioskApp(FixedBoxoffice(), mode, settings=settings, clock=frozen_clock)
@@ -191,6 +199,7 @@ def test_a_kiosk_closes_only_with_the_staff_key() -> None:
         dialog = pilot.app.screen
         assert isinstance(dialog, StaffKeyDialog)
         assert "Type the staff key to close the kiosk." in screen_text(pilot.app)
+        assert "Escape goes back." in screen_text(pilot.app)
         await pilot.press(*"open says me", "enter")
         await pilot.pause()
         assert pilot.app.is_running and pilot.app.screen is dialog
@@ -217,6 +226,7 @@ def test_a_kiosk_without_a_staff_key_cannot_be_closed_and_says_how_to_set_one() 
     async def scenario(pilot: Pilot[Any]) -> None:
         await pilot.press("x")
         await pilot.pause()
+        assert "Quit" not in footer_text(pilot.app)  # the public is not told how to close it
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert pilot.app.is_running and isinstance(pilot.app.screen, HomeScreen)
@@ -232,6 +242,7 @@ def test_the_box_office_closes_without_a_key() -> None:
 
     async def scenario(pilot: Pilot[Any]) -> None:
         assert isinstance(pilot.app.screen, HomeScreen)  # no attract screen at a counter
+        assert "^q Quit" in footer_text(pilot.app)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not pilot.app.is_running

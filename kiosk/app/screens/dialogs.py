@@ -131,6 +131,7 @@ class StaffKeyDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label("Staff only", classes="dialog-title")
             yield Label("Type the staff key to close the kiosk.")
+            yield Label("Escape goes back.")
             yield Input(password=True, id="staff-key")
             yield Static("", id="staff-key-error", classes="field-error")
 

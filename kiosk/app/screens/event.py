@@ -25,7 +25,7 @@ from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
 from kiosk.app.screens.base import KioskScreen
 from kiosk.app.screens.best_available import MAX_SEATS, BestAvailableDialog, BestRequest
-from kiosk.app.seatmap import SeatMapLegend, SeatMapView
+from kiosk.app.seatmap import SeatMapLegend, SeatMapView, grid_of
 from kiosk.app.typed_seats import SeatsNotChosen, read_typed_seats
 from kiosk.app.widgets.seat_entry import SeatEntry
 from kiosk.app.widgets.seat_list import SeatList
@@ -137,6 +137,7 @@ class EventScreen(KioskScreen):
             layout = self.kiosk.layouts.get(
                 detail.venue.venue_id, detail.venue.seating_arrangement, detail.venue.title
             )
+            grid_of(layout)  # here, not on the UI thread when the map is mounted
         self.answer(self.EventLoaded(detail, layout))
 
     @on(EventLoaded)

@@ -8,6 +8,7 @@ tickets and the selection rules, ``_navigation`` moves the cursor, ``_paint`` dr
 
 from __future__ import annotations
 
+from kiosk.app.seatmap._grid import grid_of
 from kiosk.app.seatmap._legend import SeatMapLegend
 from kiosk.app.seatmap._marks import FULLNESS, MARKS, Fullness, Mark
 from kiosk.app.seatmap._view import FLASH_SECONDS, OVERVIEW_FROM, SeatMapView
@@ -21,4 +22,5 @@ __all__ = [
     "Mark",
     "SeatMapLegend",
     "SeatMapView",
+    "grid_of",
 ]

@@ -3,13 +3,18 @@ or moving the cursor never walks the 50,000 seats again. Pure: no Textual, no ti
 
 from __future__ import annotations
 
+import threading
 from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from kiosk.app.seatmap._marks import Part
 from shared.seatmap import GeneralAdmissionArea, Seat, SeatMap
 
-__all__ = ["Box", "DetailGrid", "LineRuns", "Run"]
+__all__ = ["Box", "DetailGrid", "LineRuns", "Run", "grid_of"]
+
+#: Grids kept for the layouts seen last: as many as the kiosk keeps parsed layouts.
+KEPT_GRIDS = 6
 
 #: One run of a canvas line: ``(start, end, code)``, ``code >= 0`` a target (a seat index, or
 #: ``len(seats) + area index`` for a standing area), ``code < 0`` the static part ``-code - 1``.
@@ -312,3 +317,31 @@ class DetailGrid:
                 codes.append(code)
                 start += 1
         return starts, ends, codes
+
+
+_grids: OrderedDict[int, DetailGrid] = OrderedDict()
+_grids_lock = threading.Lock()
+
+
+def grid_of(layout: SeatMap) -> DetailGrid:
+    """The layout's grid, built now or taken from the few kept.
+
+    A stadium's grid takes a tenth of a second to build, and it depends on the layout only:
+    the next event at a venue (the kiosk keeps its parsed layout) reuses it, and the event
+    screen builds it in its loading thread, so the UI thread only mounts the widget. Kept
+    under the layout's ``id``; the grid holds the layout, so the ``id`` stays its own.
+    Lines worked out later are shared too: they depend on the layout alone.
+    """
+    key = id(layout)
+    with _grids_lock:
+        grid = _grids.get(key)
+        if grid is not None and grid.layout is layout:
+            _grids.move_to_end(key)
+            return grid
+    grid = DetailGrid(layout)
+    with _grids_lock:
+        _grids[key] = grid
+        _grids.move_to_end(key)
+        while len(_grids) > KEPT_GRIDS:
+            _grids.popitem(last=False)
+    return grid

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from kiosk.app.seatmap import _messages
 from kiosk.app.seatmap._book import SeatBook
 from kiosk.app.seatmap._canvas import SeatCanvas
-from kiosk.app.seatmap._grid import DetailGrid
+from kiosk.app.seatmap._grid import grid_of
 from kiosk.app.seatmap._navigation import (
     Direction,
     best_target,
@@ -133,7 +133,7 @@ class SeatMapView(Widget, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._grid = DetailGrid(layout)
+        self._grid = grid_of(layout)
         self._book = SeatBook(self._grid, tickets, max_selected)
         self._words = StatusWriter(self._grid, self._book, currency)
         self._large = layout.capacity >= OVERVIEW_FROM if overview is None else overview
