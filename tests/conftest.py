@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,22 +254,21 @@ def catalog(app_context: Flask) -> Catalog:
     return Catalog()
 
 
-@pytest.fixture(scope="module")
-def live_server(
-    services: SuiteServices, app: Flask, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def suite_server(
+    services: SuiteServices, data_dir: Path, *, workers: int, settings: Mapping[str, str]
 ) -> Iterator[str]:
-    """Base URL of `boxoffice serve --workers 3` sharing the suite's Postgres, Redis, payments."""
+    """Base URL of `boxoffice serve --workers N` on the suite's Postgres, Redis and payments,
+    with extra ``BOXOFFICE_*`` settings; stopped when the block ends."""
     port = free_port()
     env = {
         **clean_environment(),
         **services.server_environment(),
-        "BOXOFFICE_DATA_DIR": str(tmp_path_factory.mktemp("live")),
-        # The races send hundreds of holds from one address and user in seconds: they test
-        # the booking rules, not the rate limits (tests/server/test_rate_limits.py does).
-        "BOXOFFICE_RATE_LIMITS": "off",
+        "BOXOFFICE_DATA_DIR": str(data_dir),
+        **settings,
     }
     process = subprocess.Popen(
-        [*BOXOFFICE, "serve", "--port", str(port), "--workers", "3"],
+        [*BOXOFFICE, "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -279,3 +279,17 @@ def live_server(
         yield base
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    services: SuiteServices, app: Flask, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of `boxoffice serve --workers 3` sharing the suite's Postgres, Redis, payments."""
+    # The races send hundreds of holds from one address and user in seconds: they test the
+    # booking rules, not the rate limits (tests/server/test_rate_limits.py does).
+    settings = {"BOXOFFICE_RATE_LIMITS": "off"}
+    with suite_server(
+        services, tmp_path_factory.mktemp("live"), workers=3, settings=settings
+    ) as base:
+        yield base

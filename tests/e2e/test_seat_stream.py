@@ -12,7 +12,6 @@ import contextlib
 import json
 import queue
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,9 +19,8 @@ from collections.abc import Iterator
 import httpx
 import psutil
 import pytest
-from conftest import Catalog, SuiteServices, bearer
+from conftest import Catalog, SuiteServices, bearer, suite_server
 from flask import Flask
-from live_server import BOXOFFICE, clean_environment, free_port, stop, wait_until_answering
 
 from server.live.changes import LiveKeys
 from shared.client import BoxofficeClient
@@ -40,26 +38,13 @@ def quick_server(
     services: SuiteServices, app: Flask, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`boxoffice serve --workers 2` whose holds last 2 s and whose streams beat every 1 s."""
-    port = free_port()
-    env = {
-        **clean_environment(),
-        **services.server_environment(),
-        "BOXOFFICE_DATA_DIR": str(tmp_path_factory.mktemp("quick")),
+    settings = {
         "BOXOFFICE_HOLD_SECONDS": str(QUICK_HOLD_SECONDS),
         "BOXOFFICE_STREAM_HEARTBEAT_SECONDS": str(QUICK_HEARTBEAT_SECONDS),
     }
-    process = subprocess.Popen(
-        [*BOXOFFICE, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base}/venues", process, 60)
+    data_dir = tmp_path_factory.mktemp("quick")
+    with suite_server(services, data_dir, workers=2, settings=settings) as base:
         yield base
-    finally:
-        stop(process)
 
 
 # --- clients ----------------------------------------------------------------------------------

@@ -5,16 +5,14 @@ someone else has since taken."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, Catalog, SuiteServices
+from conftest import JWT_SECRET, Catalog, SuiteServices, suite_server
 from flask import Flask
 from kiosk_app_helpers import wait_for
-from live_server import BOXOFFICE, clean_environment, free_port, stop, wait_until_answering
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -33,25 +31,12 @@ def short_hold_server(
     services: SuiteServices, app: Flask, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`boxoffice serve` on the suite's databases, with holds of HOLD_SECONDS."""
-    port = free_port()
-    env = {
-        **clean_environment(),
-        **services.server_environment(),
-        "BOXOFFICE_DATA_DIR": str(tmp_path_factory.mktemp("short-holds")),
+    settings = {
         "BOXOFFICE_HOLD_SECONDS": str(HOLD_SECONDS),
     }
-    process = subprocess.Popen(
-        [*BOXOFFICE, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base}/venues", process, 60)
+    data_dir = tmp_path_factory.mktemp("short-holds")
+    with suite_server(services, data_dir, workers=2, settings=settings) as base:
         yield base
-    finally:
-        stop(process)
 
 
 @pytest.fixture
