@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,10 +22,22 @@ ALGORITHM = "HS256"
 #: The ``role`` claim of box-office staff tokens: their own lane in a waiting room.
 STAFF_ROLE = "staff"
 _MAX_USER_ID_LENGTH = 200
+#: The last second of 9999-12-31: an ``exp`` beyond it is no date anything here can show.
+_LAST_EXPIRY = 253_402_300_799
 
 
 class InvalidToken(Exception):
     """Missing, expired, forged or malformed token; the message says which."""
+
+
+def _is_user_id(value: object) -> bool:
+    """1 to 200 characters and no control characters: a user ID is stored in Postgres text
+    (which refuses NUL) and printed in logs and on receipts."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= _MAX_USER_ID_LENGTH
+        and not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value)
+    )
 
 
 def issue_token(
@@ -37,14 +50,18 @@ def issue_token(
 ) -> str:
     """A signed token naming ``user_id`` that expires after ``hours``; ``staff`` adds
     ``role: staff`` (box-office terminals)."""
-    if not user_id or len(user_id) > _MAX_USER_ID_LENGTH:
-        raise ValueError(f"a user ID is 1 to {_MAX_USER_ID_LENGTH} characters")
+    if not _is_user_id(user_id):
+        raise ValueError(
+            f"a user ID is 1 to {_MAX_USER_ID_LENGTH} characters, without control characters"
+        )
     issued = now or datetime.now(UTC)
-    claims: dict[str, object] = {
-        "sub": user_id,
-        "iat": issued,
-        "exp": issued + timedelta(hours=hours),
-    }
+    try:
+        expires = issued + timedelta(hours=hours)
+    except (OverflowError, ValueError):
+        raise ValueError(f"a token cannot last {hours} hours") from None
+    if expires.timestamp() > _LAST_EXPIRY:
+        raise ValueError(f"a token cannot last {hours} hours")
+    claims: dict[str, object] = {"sub": user_id, "iat": issued, "exp": expires}
     if staff:
         claims["role"] = STAFF_ROLE
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -79,9 +96,22 @@ def _verified(token: str, secret: str) -> tuple[str, float, bool]:
         )
     except jwt.ExpiredSignatureError:
         raise InvalidToken("the token has expired; ask for a new one") from None
+    except jwt.InvalidAlgorithmError:
+        raise InvalidToken(f"the token is not valid: it must be signed with {ALGORITHM}") from None
+    except jwt.InvalidSignatureError:
+        raise InvalidToken("the token's signature does not match; it was not issued here") from None
     except jwt.InvalidTokenError as error:
         raise InvalidToken(f"the token is not valid: {error}") from None
     subject = claims["sub"]
-    if not isinstance(subject, str) or not subject or len(subject) > _MAX_USER_ID_LENGTH:
+    if not _is_user_id(subject):
         raise InvalidToken("the token's subject is not a user ID")
-    return subject, float(claims["exp"]), claims.get("role") == STAFF_ROLE
+    return subject, _expiry(claims["exp"]), claims.get("role") == STAFF_ROLE
+
+
+def _expiry(claim: object) -> float:
+    """``exp`` as a number of seconds; PyJWT also takes "123" and numbers past any date."""
+    if isinstance(claim, bool) or not isinstance(claim, int | float):
+        raise InvalidToken("the token's expiry (exp) is not a number")
+    if claim > _LAST_EXPIRY or not math.isfinite(claim):  # compared first: 10**400 is an int
+        raise InvalidToken("the token's expiry (exp) is out of range")
+    return float(claim)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from server.api.auth import current_user
-from server.api.bodies import parse_body
+from server.api.bodies import parse_body, parse_payment
 from server.api.idempotency import idempotent
 from server.api.limits import rate_limited
+from server.api.params import reject_unknown_params
 from server.api.problems import problem_response
 from server.api.queue import admission_required
 from server.api.stream import seat_changes
@@ -15,7 +16,7 @@ from server.booking.errors import BookingError
 from server.booking.records import BookingRecord
 from server.booking.service import BookingService, BookingSettings
 from server.extensions import db
-from shared.models import BookingInfo, PaymentRequest, PaymentResult, ReserveRequest
+from shared.models import BookingInfo, PaymentResult, ReserveRequest
 
 __all__ = ["blueprint", "booking_service"]
 
@@ -72,6 +73,7 @@ def _private(response: Response) -> Response:
 @idempotent
 def reserve(event_id: int) -> Response:
     user = current_user()
+    reject_unknown_params(())
     body = parse_body(ReserveRequest)
     service = booking_service()
     if body.quantity is not None:  # best available: the server picks the seats
@@ -87,12 +89,14 @@ def reserve(event_id: int) -> Response:
 @blueprint.get("/bookings/<booking_id>")
 def get_booking(booking_id: str) -> Response:
     user = current_user()
+    reject_unknown_params(())
     return _private(jsonify(_info(booking_service().get(user, booking_id)).to_wire()))
 
 
 @blueprint.delete("/bookings/<booking_id>")
 def release(booking_id: str) -> Response:
     user = current_user()
+    reject_unknown_params(())
     booking_service().release(user, booking_id)
     return _private(Response(status=204))
 
@@ -100,6 +104,7 @@ def release(booking_id: str) -> Response:
 @blueprint.post("/bookings/<booking_id>/extend")
 def extend(booking_id: str) -> Response:
     user = current_user()
+    reject_unknown_params(())
     return _private(jsonify(_info(booking_service().extend(user, booking_id)).to_wire()))
 
 
@@ -108,7 +113,8 @@ def extend(booking_id: str) -> Response:
 @idempotent
 def pay(booking_id: str) -> Response:
     user = current_user()
-    body = parse_body(PaymentRequest)
+    reject_unknown_params(())
+    body = parse_payment()
     record = booking_service().pay(
         user, booking_id, body.payment_details, request_id=request.headers.get("X-Request-ID")
     )

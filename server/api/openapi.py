@@ -360,6 +360,7 @@ def _booking_operation(
     summary: str, responses: dict[str, Any], *, parameters: list[dict[str, Any]]
 ) -> dict[str, Any]:
     common = {
+        "400": _problem("An unknown query parameter (these take none), or one that is not UTF-8."),
         "401": {
             **_problem("Missing, expired or forged Bearer token."),
             "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
@@ -464,8 +465,10 @@ def _booking_paths() -> dict[str, Any]:
                         **posted,
                         **_RATE_LIMITED,
                         "400": _problem(
-                            "Malformed body or Idempotency-Key, or a payment field the processor "
-                            "refuses (card checksum, expired card); the problem names it."
+                            "Malformed body or Idempotency-Key, a paymentDetails field that is "
+                            "not a short string (over 64 characters, an object, a list), or one "
+                            "the processor refuses (card checksum, expired card); the problem "
+                            "names it."
                         ),
                         "402": _problem("The card was declined; the hold stays."),
                         "410": _problem("The hold ran out and the seats were taken; refunded."),
