@@ -287,6 +287,49 @@ def cleanup() -> None:
 
 
 @main.command()
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Only payments in flight longer than this (default BOXOFFICE_RECONCILE_GRACE_SECONDS "
+    "or 120; at least BOXOFFICE_PAYMENTS_TIMEOUT).",
+)
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
+def reconcile(grace: float | None, limit: int) -> None:
+    """Settle payments a crash cut off between charge and confirmation: book the seats if
+    they are still free, else refund (the server also does this itself)."""
+    from collections import Counter
+
+    from sqlalchemy.exc import OperationalError
+
+    from server.booking.reconcile import run_reconcile_once
+    from server.payments.process import payment_service_in_use
+
+    if not os.environ.get("BOXOFFICE_PAYMENTS_URL"):
+        running = payment_service_in_use(data_dir_from_environment() / "payments")
+        if running:  # the serving simulator holds the journal: ask it
+            os.environ["BOXOFFICE_PAYMENTS_URL"] = running
+    with _app_with_services(echo=False, payments=True) as (app, _env):
+        timeout = float(app.config["PAYMENTS_TIMEOUT"])
+        if grace is not None and grace < timeout:
+            message = f"must be at least the payment timeout ({timeout:g} s)"
+            raise click.BadParameter(message, param_hint="--grace")
+        try:
+            done = run_reconcile_once(app, grace_seconds=grace, limit=limit)
+        except OperationalError as error:
+            raise click.ClickException(f"the database is not answering: {error.orig}") from None
+    for settled in done:
+        click.echo(str(settled))
+    counts = Counter(settled.outcome for settled in done)
+    click.echo(
+        f"{len(done)} payment{'s' if len(done) != 1 else ''} in flight: "
+        f"{counts['confirmed']} confirmed, {counts['refunded']} refunded, "
+        f"{counts['closed']} closed without a charge, {counts['pending']} left for later."
+    )
+
+
+@main.command()
 @click.argument("user_id")
 @click.option(
     "--hours",

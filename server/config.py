@@ -27,6 +27,9 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "BOXOFFICE_PAYMENTS_URL": ("PAYMENTS_URL", str),
     "BOXOFFICE_PAYMENTS_TIMEOUT": ("PAYMENTS_TIMEOUT", float),
     "BOXOFFICE_CLEANUP_SECONDS": ("CLEANUP_SECONDS", float),
+    "BOXOFFICE_RECONCILE_SECONDS": ("RECONCILE_SECONDS", float),
+    "BOXOFFICE_RECONCILE_GRACE_SECONDS": ("RECONCILE_GRACE_SECONDS", float),
+    "BOXOFFICE_DEBUG_PAUSE_AFTER_CHARGE": ("DEBUG_PAUSE_AFTER_CHARGE", float),
     "BOXOFFICE_STREAM_HEARTBEAT_SECONDS": ("STREAM_HEARTBEAT_SECONDS", float),
     "BOXOFFICE_TOKEN_HOURS": ("TOKEN_HOURS", int),
     "BOXOFFICE_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
@@ -102,6 +105,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PAYMENTS_TIMEOUT": 10.0,
         #: How often each worker looks for expired pending bookings (0: never; tests call it).
         "CLEANUP_SECONDS": 30.0,
+        #: How often each worker settles payments left in flight by a crash (0: never; with
+        #: CLEANUP_SECONDS 0 neither runs), and how old such an attempt must be: well above
+        #: PAYMENTS_TIMEOUT, so a live payment is never settled behind its customer's back.
+        "RECONCILE_SECONDS": 60.0,
+        "RECONCILE_GRACE_SECONDS": 120.0,
+        #: Tests only: a worker sleeps this long after each charge, before confirming it, so a
+        #: fault test can kill it in between (``server.payments.debug``). 0: off.
+        "DEBUG_PAUSE_AFTER_CHARGE": 0.0,
         "TOKEN_HOURS": 12,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         # Reserve and pay, per user (the main limit) and per IP address. A person picks seats a

@@ -234,6 +234,11 @@ class Booking(Timestamped, Base):
         Index(
             "ix_bookings_pending_expiry", "expires_at", postgresql_where=text("status = 'PENDING'")
         ),
+        Index(
+            "ix_bookings_payment_in_flight",
+            "payment_started_at",
+            postgresql_where=text("payment_started_at IS NOT NULL AND payment_status IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -252,6 +257,9 @@ class Booking(Timestamped, Base):
     #: The processor's charge ID once paid; CHARGED, or REFUNDED when the seats were lost.
     payment_reference: Mapped[str | None] = mapped_column(String(100))
     payment_status: Mapped[str | None] = mapped_column(String(16))
+    #: When the open payment attempt asked for its charge; NULL once settled or known uncharged.
+    #: Set with ``payment_status`` NULL it marks a payment in flight (``boxoffice reconcile``).
+    payment_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BookingTicket(Base):

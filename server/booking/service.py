@@ -299,7 +299,32 @@ class BookingService:
                 "Your hold ran out and someone else has taken some of the seats; "
                 "you have not been charged.",
             )
-        charge = self._charge(record, details, request_id)
+        if not self._start_attempt(record):
+            current = self._record(user_id, booking_id)
+            if current.status == "BOOKED":
+                return current
+            raise BookingClosed(
+                "The payment for this booking was refunded because its seats went to someone "
+                "else; choose seats again."
+            )
+        try:
+            charge = self._charge(record, details, request_id)
+        except PaymentFailed as failed:
+            if _nothing_charged(failed):
+                self._close_attempt(record.booking_id)
+            raise
+        return self.settle(record, charge, request_id)
+
+    def settle(
+        self, record: BookingRecord, charge: Charge, request_id: str | None = None
+    ) -> BookingRecord:
+        """Book the seats ``charge`` paid for, or refund it when they are gone.
+
+        The second half of ``pay``, and what ``boxoffice reconcile`` does with a charge whose
+        confirmation never committed (the server died in between): one path, one set of rules.
+        Raises ``HoldExpired`` or ``SeatsUnavailable`` once the charge has been refunded.
+        """
+        holder = Holder(record.user_id, record.booking_id)
         lost: list[int] = []
         confirmed_at = None
         try:
@@ -327,6 +352,31 @@ class BookingService:
         self.changes.booked(record.event_id, record.ticket_ids, holder)
         # What the confirmation wrote, without reading the booking back (four round trips).
         return replace(record, status="BOOKED", confirmed_at=confirmed_at)
+
+    def _start_attempt(self, record: BookingRecord) -> bool:
+        """Note, and commit, that a charge is about to be asked for; False if the booking is
+        already paid or refunded. A crash after the charge then leaves a trace that the
+        reconciliation follows (``server.booking.reconcile``)."""
+        started = self.session.execute(
+            text(
+                "UPDATE bookings SET payment_started_at = now() "
+                "WHERE id = :id AND payment_status IS NULL RETURNING id"
+            ),
+            {"id": record.booking_id},
+        ).first()
+        self.session.commit()
+        return started is not None
+
+    def _close_attempt(self, booking_id: str) -> None:
+        """The attempt's key charged nothing: no payment is in flight any more."""
+        self.session.execute(
+            text(
+                "UPDATE bookings SET payment_started_at = NULL "
+                "WHERE id = :id AND payment_status IS NULL"
+            ),
+            {"id": booking_id},
+        )
+        self.session.commit()
 
     def _held_by_others(self, record: BookingRecord, holder: Holder) -> list[int]:
         """Seats another user holds or bought, as far as Redis knows (nothing if it is down)."""
@@ -404,14 +454,15 @@ class BookingService:
         # A sequential scan takes a predicate lock on a whole table, and then every concurrent
         # confirmation conflicts with every other; index scans lock only the pages they read.
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        status, confirmed_at = session.execute(
-            text("SELECT status, confirmed_at FROM bookings WHERE id = :id"),
+        status, confirmed_at, payment_status = session.execute(
+            text("SELECT status, confirmed_at, payment_status FROM bookings WHERE id = :id"),
             {"id": record.booking_id},
         ).one()
         if status == "BOOKED":
             return cast(datetime, confirmed_at)
         ids = list(record.ticket_ids)
-        if status not in ("PENDING", "EXPIRED"):
+        # A refunded charge replays as "succeeded" under its key: it must not book anything.
+        if status not in ("PENDING", "EXPIRED") or payment_status == "REFUNDED":
             raise _SeatsLost(ids)
         booked = set(
             session.execute(
@@ -477,6 +528,18 @@ class BookingService:
             self.holds.release(event_id, ticket_ids, holder)
         except redis.RedisError as error:
             log.warning("could not release holds of %s: %s", holder.booking_id, error)
+
+
+def _nothing_charged(failed: PaymentFailed) -> bool:
+    """A decline or invalid details: the processor charged nothing under the attempt's key.
+
+    Not a key reused with other details (the key may hold an earlier charge), a timeout or
+    an outage: those leave the attempt open for the reconciliation.
+    """
+    if failed.slug == "payment-declined":
+        return True
+    field = failed.extensions.get("field")
+    return failed.slug == "invalid-payment" and field != "paymentDetails.idempotency_key"
 
 
 def expire_stale_bookings(session: Session, now: datetime) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from server.payments.debug import PauseAfterCharge
 from server.payments.gateway import Charge, PaymentGateway, PaymentUnavailable
 from server.payments.http_gateway import HttpPaymentGateway
 
@@ -37,4 +38,8 @@ def payment_gateway(config: Mapping[str, Any]) -> PaymentGateway:
     url = config.get("PAYMENTS_URL")
     if not url:
         return NoPaymentService()
-    return HttpPaymentGateway(url, timeout=float(config.get("PAYMENTS_TIMEOUT") or 10.0))
+    gateway = HttpPaymentGateway(url, timeout=float(config.get("PAYMENTS_TIMEOUT") or 10.0))
+    pause = float(config.get("DEBUG_PAUSE_AFTER_CHARGE") or 0)
+    if pause > 0:
+        return PauseAfterCharge(gateway, pause)  # fault tests only
+    return gateway

@@ -27,7 +27,12 @@ import httpx
 
 from server.payments.simulator.cli import gunicorn_command
 
-__all__ = ["PaymentServiceError", "payment_socket_path", "running_payment_service"]
+__all__ = [
+    "PaymentServiceError",
+    "payment_service_in_use",
+    "payment_socket_path",
+    "running_payment_service",
+]
 
 _SOCKET_PATH_MAX = 100  # sockaddr_un.sun_path is 104-108 bytes, minus a margin
 _START_TIMEOUT = 15.0
@@ -52,6 +57,13 @@ def payment_socket_path(data_dir: Path) -> Path:
         if len(os.fsencode(path)) <= _SOCKET_PATH_MAX:
             return path
     raise PaymentServiceError(f"No folder short enough for a unix socket for {data_dir}")
+
+
+def payment_service_in_use(data_dir: Path) -> str | None:
+    """The URL of a simulator already serving ``data_dir`` (a running ``boxoffice serve``'s):
+    its journal is locked, so a command that needs the ledger asks that one."""
+    socket_path = payment_socket_path(data_dir)
+    return f"unix://{socket_path}" if _answers(socket_path) else None
 
 
 @contextlib.contextmanager
