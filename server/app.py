@@ -8,6 +8,7 @@ from typing import Any
 
 import redis
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.api import register_api
 from server.api.limits import install_rate_limits
@@ -18,6 +19,7 @@ from server.config import load_config
 from server.extensions import compress, db, migrate
 from server.jsonio import OrjsonProvider
 from server.live.install import install_live
+from server.ops.install import install_ops
 from server.payments.configured import payment_gateway
 from server.services import normalise_database_url
 
@@ -52,5 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         install_catalog_cache(app, client)
     app.extensions["boxoffice.payments"] = payment_gateway(app.config)
     register_api(app)
+    if hops := int(app.config["PROXY_HOPS"]):  # behind a load balancer: its client's address
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    install_ops(app)
     start_cleanup(app)
     return app

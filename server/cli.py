@@ -144,12 +144,15 @@ def serve(host: str, port: int, workers: int, worker_class: str, demo: bool) -> 
             "--config", "python:server.live.gunicorn_conf",
             "--graceful-timeout", "10",
             "--keep-alive", str(KEEP_ALIVE_SECONDS),
-            "--access-logfile", "-",
             "--no-control-socket",
             "server.wsgi:app",
         ]  # fmt: skip
         click.echo(f"Boxoffice API on http://{host}:{port}  (Ctrl-C stops it)", err=True)
-        _run_until_stopped(command, {**os.environ, **env})
+        # No gunicorn access log: the app logs each request itself, as JSON (server.ops).
+        from server.ops.multiproc import metrics_environment
+
+        with metrics_environment(data_dir_from_environment()) as metrics_env:
+            _run_until_stopped(command, {**os.environ, **env, **metrics_env})
 
 
 @main.command()

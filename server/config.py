@@ -33,6 +33,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "BOXOFFICE_STREAM_HEARTBEAT_SECONDS": ("STREAM_HEARTBEAT_SECONDS", float),
     "BOXOFFICE_TOKEN_HOURS": ("TOKEN_HOURS", int),
     "BOXOFFICE_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+    "BOXOFFICE_PROXY_HOPS": ("PROXY_HOPS", int),
     "BOXOFFICE_RATE_LIMITS": ("RATE_LIMITS", lambda value: _on_off("BOXOFFICE_RATE_LIMITS", value)),
     "BOXOFFICE_RATE_LIMIT_RESERVE": ("RATE_LIMIT_RESERVE", str),
     "BOXOFFICE_RATE_LIMIT_RESERVE_PER_IP": ("RATE_LIMIT_RESERVE_PER_IP", str),
@@ -120,6 +121,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # of others, so the per-IP limits are generous. Paying is stricter per user: a declined
         # card is retried a few times, card testing by a script many times. Notation:
         # flask-limiter's, e.g. "30/minute" or "5/second;30/minute".
+        #: Proxies in front that append to X-Forwarded-For (0: clients connect directly).
+        #: Exactly that many, or clients could forge the address the per-IP limits count.
+        "PROXY_HOPS": 0,
         "RATE_LIMITS": True,
         "RATE_LIMIT_RESERVE": "30/minute",
         "RATE_LIMIT_RESERVE_PER_IP": "600/minute",

@@ -16,6 +16,7 @@ from server.api.caching import catalog_response
 from server.api.idempotency import MAX_KEY_LENGTH
 from server.api.params import MAX_LIMIT, MAX_QUERY_LENGTH
 from server.api.queue import MAX_POSITION
+from server.ops.openapi_paths import ops_paths
 from shared import models
 from shared.problems import PROBLEM_CONTENT_TYPE, Problem
 
@@ -227,6 +228,7 @@ def openapi_document() -> dict[str, Any]:
             not_found=True,
         ),
         **_booking_paths(),
+        **ops_paths(_ALWAYS),
         "/openapi.json": {
             "get": {
                 "summary": "This document.",

@@ -19,7 +19,7 @@ from server.extensions import db
 from server.live.changes import SeatChanges
 from server.live.expiry import ensure_sweeping
 from server.live.feeds import CatchUp, Feeds, Inbox, reload_message
-from server.live.sse import HEARTBEAT, position, retry
+from server.live.sse import CLOSING, HEARTBEAT, position, retry
 from shared.models import CHANNEL_HEADER, Channel
 from shared.problems import ProblemSlug
 
@@ -103,6 +103,7 @@ def _events(feeds: Feeds, inbox: Inbox, opening: bytes, heartbeat: float) -> Ite
         while True:
             taken = inbox.take(heartbeat)
             if taken.closed:
+                yield CLOSING
                 return
             parts = []
             if taken.skipped_to is not None:

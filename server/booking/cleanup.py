@@ -20,6 +20,7 @@ from flask import Flask
 from server.booking.reconcile import run_reconcile_once
 from server.booking.service import expire_stale_bookings
 from server.extensions import db
+from server.ops.metrics import HOLDS_EXPIRED
 
 __all__ = ["run_cleanup_once", "start_cleanup"]
 
@@ -42,6 +43,7 @@ def _cleanup_round(app: Flask, interval: float) -> None:
         return  # another worker did it this round
     expired = run_cleanup_once(app)
     if expired:
+        HOLDS_EXPIRED.inc(expired)
         log.info("marked %d pending bookings expired", expired)
 
 

@@ -395,16 +395,21 @@ class BookingService:
     def _charge(
         self, record: BookingRecord, details: Mapping[str, Any], request_id: str | None
     ) -> Charge:
+        from server.ops.metrics import PAYMENTS
+
         key = record.payment_key
         try:
-            return self.gateway.charge(
+            charge = self.gateway.charge(
                 idempotency_key=key,
                 amount=record.price,
                 currency=self.settings.currency,
                 details=details,
                 request_id=request_id,
             )
+            PAYMENTS.labels("succeeded").inc()
+            return charge
         except PaymentDeclined as declined:
+            PAYMENTS.labels("declined").inc()
             # The next card gets a fresh key; the hold stays so the customer can try it.
             self.session.execute(
                 text("UPDATE bookings SET payment_attempt = payment_attempt + 1 WHERE id = :id"),
@@ -419,6 +424,7 @@ class BookingService:
                 code=declined.code,
             ) from None
         except PaymentInvalid as invalid:
+            PAYMENTS.labels("invalid").inc()
             raise PaymentFailed(
                 invalid.message,
                 status=400,
@@ -427,6 +433,7 @@ class BookingService:
                 field=f"paymentDetails.{invalid.field}",
             ) from None
         except PaymentTimeout:
+            PAYMENTS.labels("timeout").inc()
             raise PaymentFailed(
                 "The payment service did not answer in time. Your seats are still held; "
                 "pay again to find out whether the charge went through — you will not be "
@@ -436,6 +443,7 @@ class BookingService:
                 title="Payment timed out",
             ) from None
         except PaymentError as error:
+            PAYMENTS.labels("unavailable").inc()
             raise PaymentFailed(
                 f"The payment service is unavailable ({error.message}); try again shortly.",
                 status=503,

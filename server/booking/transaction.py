@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from server.booking.errors import ServiceBusy
+from server.ops.metrics import SERIALIZATION_RETRIES
 
 __all__ = ["RETRYABLE_SQLSTATES", "run_serializable"]
 
@@ -55,6 +56,7 @@ def run_serializable(
                 on_retry(attempt)
             log.info("serialization failure, attempt %d of %d", attempt, attempts)
             if attempt < attempts:
+                SERIALIZATION_RETRIES.inc()
                 # Full jitter: spread the retries of colliding transactions apart.
                 time.sleep(random.uniform(0, base_delay * 2**attempt))
         except BaseException:

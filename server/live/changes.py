@@ -36,6 +36,7 @@ from typing import Any
 import redis
 
 from server.booking.holds import Holder
+from server.ops.metrics import BOOKINGS_CONFIRMED, HOLDS_MADE, HOLDS_RELEASED
 from shared.models import Channel, SeatChange, SeatChangeKind
 
 __all__ = [
@@ -349,6 +350,7 @@ class SeatChanges:
     def held(
         self, event_id: int, ticket_ids: Sequence[int], holder: Holder, expires_at: datetime
     ) -> None:
+        HOLDS_MADE.inc()
         if self._log is None:
             return
         with _never_failing("held"):
@@ -362,12 +364,14 @@ class SeatChanges:
             )
 
     def released(self, event_id: int, ticket_ids: Sequence[int], holder: Holder) -> None:
+        HOLDS_RELEASED.inc()
         if self._log is None:
             return
         with _never_failing("released"):
             self._log.released(event_id, ticket_ids, holder, channel=self.channel)
 
     def booked(self, event_id: int, ticket_ids: Sequence[int], holder: Holder) -> None:
+        BOOKINGS_CONFIRMED.inc()
         if self._log is None:
             return
         with _never_failing("booked"):

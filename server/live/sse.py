@@ -8,10 +8,12 @@ import orjson
 
 from shared.models import SeatChange
 
-__all__ = ["HEARTBEAT", "frame", "position", "retry", "stream_order"]
+__all__ = ["CLOSING", "HEARTBEAT", "frame", "position", "retry", "stream_order"]
 
 #: A comment line: clients ignore it, proxies see traffic and keep the connection open.
 HEARTBEAT = b": keep-alive\n\n"
+#: The last thing a stream says when its worker stops: reconnect (another worker answers).
+CLOSING = b": server stopping; reconnect with Last-Event-ID\n\n"
 
 _STREAM_ID = re.compile(r"([0-9]{1,20})-([0-9]{1,20})")
 

@@ -335,6 +335,18 @@ class WaitingRoom:
             self._key(event_id, "queue:staff"),
         )
 
+    def queue_lengths(self, event_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """How many wait in each event's public and staff queues (the metrics read this)."""
+        pipe = self.client.pipeline(transaction=False)
+        for event_id in event_ids:
+            pipe.zcard(self._key(event_id, "queue:public"))
+            pipe.zcard(self._key(event_id, "queue:staff"))
+        counts = pipe.execute()
+        return {
+            event_id: (int(counts[2 * i]), int(counts[2 * i + 1]))
+            for i, event_id in enumerate(event_ids)
+        }
+
     def use_pass(self, event_id: int, user_id: str, token: str | None) -> PassCheck:
         """Whether ``token`` admits ``user_id`` now; the first use starts the session."""
         if not token:

@@ -79,7 +79,7 @@ def seats(catalog: Catalog, limited: Flask) -> tuple[int, list[int]]:
 def _hold(
     client: FlaskClient, event_id: int, ticket: int, user: str, key: str | None = None, **kw: Any
 ) -> Any:
-    headers = bearer(user) | ({"Idempotency-Key": key} if key else {})
+    headers = bearer(user) | ({"Idempotency-Key": key} if key else {}) | kw.pop("headers", {})
     return client.post(f"/bookings/{event_id}", json={"ticketIDs": [ticket]}, headers=headers, **kw)
 
 
@@ -149,6 +149,36 @@ def test_the_per_ip_limit_counts_every_user_of_an_address(
     _refused(_hold(client, event_id, tickets[6], "user-6"), "this network address")
     elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
     assert _hold(client, event_id, tickets[6], "user-6", environ_base=elsewhere).status_code == 201
+
+
+def test_behind_a_load_balancer_each_client_address_has_its_own_limit(
+    services: SuiteServices, catalog: Catalog
+) -> None:
+    """With PROXY_HOPS 1 the balancer's X-Forwarded-For names the client; without it, every
+    customer would share the balancer's one address."""
+    behind = _app(services, PROXY_HOPS=1)
+    try:
+        event = catalog.event(catalog.venue())
+        client = behind.test_client()
+        tickets = [t["ticketID"] for t in client.get(f"/events/{event.id}").get_json()["tickets"]]
+        balancer = {"REMOTE_ADDR": "10.0.0.2"}
+        for n in range(6):
+            forwarded = {"X-Forwarded-For": "198.51.100.1"}
+            held = _hold(
+                client, event.id, tickets[n], f"u{n}", environ_base=balancer, headers=forwarded
+            )
+            assert held.status_code == 201
+        over = {"X-Forwarded-For": "198.51.100.1"}
+        _refused(
+            _hold(client, event.id, tickets[6], "u6", environ_base=balancer, headers=over),
+            "this network address",
+        )
+        other = {"X-Forwarded-For": "198.51.100.2"}
+        held = _hold(client, event.id, tickets[6], "u6", environ_base=balancer, headers=other)
+        assert held.status_code == 201
+    finally:
+        with behind.app_context():
+            db.engine.dispose()
 
 
 def test_paying_has_its_own_stricter_limit(limited: Flask, seats: tuple[int, list[int]]) -> None:
