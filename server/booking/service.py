@@ -125,9 +125,47 @@ class BookingService:
         except BaseException:
             self.session.rollback()
             self._release_quietly(event_id, ticket_ids, holder)
+            self._restore_earlier_hold(user_id, event_id)
             raise
         self.changes.held(event_id, ticket_ids, holder, record.expires_at)
         return record
+
+    def _restore_earlier_hold(self, user_id: str, event_id: int) -> None:
+        """Hold the user's earlier pending seats again after Postgres refused a new selection.
+
+        The hold script lets them go as it takes the new seats, but Postgres can still refuse
+        those (an unknown ticket, another event's): without this the earlier booking stayed
+        PENDING with no hold in Redis, its seats shown free and its extension refused.
+        """
+        now = self.clock()
+        try:
+            earlier = self.session.execute(
+                text(
+                    """
+                    SELECT b.id, b.expires_at, array_agg(bt.ticket_id ORDER BY bt.ticket_id) AS ids
+                    FROM bookings b JOIN booking_tickets bt ON bt.booking_id = b.id
+                    WHERE b.user_id = :user AND b.event_id = :event
+                      AND b.status = 'PENDING' AND b.expires_at > :now
+                    GROUP BY b.id ORDER BY b.expires_at DESC LIMIT 1
+                    """
+                ),
+                {"user": user_id, "event": event_id, "now": now},
+            ).first()
+            self.session.rollback()
+            if earlier is None:
+                return
+            self.holds.hold(
+                event_id,
+                list(earlier.ids),
+                Holder(user_id, str(earlier.id)),
+                ttl_ms=max(1, _ms(earlier.expires_at) - _ms(now)),
+                now_ms=_ms(now),
+            )
+        except (redis.RedisError, DBAPIError) as error:
+            self.session.rollback()
+            log.warning(
+                "could not restore %s's earlier hold on event %s: %s", user_id, event_id, error
+            )
 
     def reserve_best(
         self, user_id: str, event_id: int, quantity: int, category: str | None = None
