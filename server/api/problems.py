@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from shared.problems import PROBLEM_CONTENT_TYPE, ProblemSlug, problem_type
@@ -102,6 +103,19 @@ def register_error_handlers(app: Flask) -> None:
             ProblemSlug.SERVICE_UNAVAILABLE,
             "Service Unavailable",
             "The database is not answering right now; try again in a moment.",
+            {"Retry-After": "2"},
+        )
+
+    @app.errorhandler(PoolTimeout)
+    def _database_busy(error: PoolTimeout) -> Response:
+        """Every pooled connection was busy for POOL_TIMEOUT: shed the request with a retry
+        hint rather than a 500 (an on-sale's peak, many greenlets per worker)."""
+        log.warning("no database connection free: %s", error)
+        return problem_response(
+            503,
+            ProblemSlug.SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+            "The server is very busy right now; try again in a moment.",
             {"Retry-After": "2"},
         )
 

@@ -109,3 +109,25 @@ def test_postgres_restarting_answers_503_then_recovers(
             db.engine.dispose()
     finally:
         postgres.stop()
+
+
+def test_no_free_database_connection_answers_503_not_500(
+    services: SuiteServices, catalog: Catalog
+) -> None:
+    """Every pooled connection busy (an on-sale's peak): shed with a retry hint."""
+    options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2}
+    app = _app(services, SQLALCHEMY_ENGINE_OPTIONS=options)
+    client = app.test_client()
+    with app.app_context():  # requests outside it, so each one gives its connection back
+        taken = db.engine.connect()  # the pool's only connection
+    try:
+        busy = client.get("/venues")
+    finally:
+        taken.close()
+    assert busy.status_code == 503
+    assert busy.mimetype == "application/problem+json"
+    assert busy.get_json()["type"] == "/problems/service-unavailable"
+    assert busy.headers["Retry-After"] == "2"
+    assert client.get("/venues").status_code == 200  # free again: served
+    with app.app_context():
+        db.engine.dispose()
