@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -40,6 +40,7 @@ from shared.models import (
     VenueSummary,
 )
 from shared.problems import PROBLEM_CONTENT_TYPE, Problem
+from shared.seat_stream import SeatStream
 
 __all__ = ["DEFAULT_SERVER", "DEFAULT_TIMEOUT", "STREAM_TIMEOUT", "BoxofficeClient"]
 
@@ -293,18 +294,22 @@ class BoxofficeClient:
         return {ADMISSION_HEADER: token} if token else {}
 
     # live ---------------------------------------------------------------------------------
-    def seat_changes(
-        self, event_id: int, *, last_event_id: str | None = None
-    ) -> Iterator[SeatChange]:
-        """The event's seat changes as they happen, for as long as the caller iterates.
+    def seat_changes(self, event_id: int, *, last_event_id: str | None = None) -> SeatStream:
+        """The event's seat changes as they happen, for as long as the caller iterates; close
+        the stream (from any thread) to stop at once.
 
         A dropped connection is reopened with ``Last-Event-ID``, so nothing is missed; if the
         server can no longer replay what was missed, a ``reload`` change says to fetch the seat
         map again. Raises NotFound for an unknown event, ServiceUnavailable after ``retries``
         failed reconnections in a row.
         """
+        return SeatStream(lambda stream: self._follow(stream, event_id, last_event_id))
+
+    def _follow(
+        self, stream: SeatStream, event_id: int, last_event_id: str | None
+    ) -> Generator[SeatChange, None, None]:
         failures = 0
-        while True:
+        while not stream.closed:
             headers = {"Accept": "text/event-stream"}
             if last_event_id:
                 headers["Last-Event-ID"] = last_event_id
@@ -312,12 +317,15 @@ class BoxofficeClient:
                 with self._http.stream(
                     "GET", f"/events/{event_id}/stream", headers=headers, timeout=STREAM_TIMEOUT
                 ) as response:
+                    if not stream.opened(response):
+                        return
                     if response.is_error:
                         response.read()
                         if not _should_retry(response) or failures >= self.retries:
                             raise _error(response)
                         failures += 1
-                        self._pause(failures, _retry_after(response))
+                        if self._pause_stream(stream, failures, _retry_after(response)):
+                            return
                         continue
                     failures = 0
                     for message_id, data in _server_sent_events(response.iter_lines()):
@@ -326,14 +334,25 @@ class BoxofficeClient:
                         if change is not None:
                             yield change
             except httpx.TransportError as error:
+                if stream.closed:
+                    return
                 failures += 1
                 if failures > self.retries:
                     raise ServiceUnavailable(
                         f"Lost the seat stream from {self._http.base_url}: {error}."
                     ) from None
-                self._pause(failures, None)
+                if self._pause_stream(stream, failures, None):
+                    return
                 continue
-            self._pause(1, None)  # the server ended the stream (a worker stopping): not all at once
+            finally:
+                stream.opened(None)
+            # the server ended the stream (a worker stopping): not all at once
+            if self._pause_stream(stream, 1, None):
+                return
+
+    def _pause_stream(self, stream: SeatStream, attempt: int, retry_after: float | None) -> bool:
+        """:meth:`_pause` for a stream, cut short by closing it; True when closed."""
+        return stream.wait_closed(_delay(attempt, retry_after, self.backoff))
 
     # plumbing -----------------------------------------------------------------------------
     def _walk(self, fetch: Callable[[str | None], EventPage]) -> Iterator[EventSummary]:
@@ -400,11 +419,14 @@ class BoxofficeClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _pause(self, attempt: int, retry_after: float | None) -> None:
-        if retry_after is not None:
-            delay = min(retry_after, 30.0)
-        else:
-            delay = random.uniform(0, self.backoff * 2 ** (attempt - 1))
-        self._sleep(delay)
+        self._sleep(_delay(attempt, retry_after, self.backoff))
+
+
+def _delay(attempt: int, retry_after: float | None, backoff: float) -> float:
+    """Seconds before the next attempt: as asked, or a jittered exponential backoff."""
+    if retry_after is not None:
+        return min(retry_after, 30.0)
+    return random.uniform(0, backoff * 2 ** (attempt - 1))
 
 
 def _should_retry(response: httpx.Response) -> bool:

@@ -3,7 +3,7 @@ is the real one; snapshot tests pass a small in-memory one with fixed data."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -13,14 +13,26 @@ from shared.models import (
     EventPage,
     PaymentResult,
     QueueStatus,
+    SeatChange,
     ShowingList,
     VenueDetail,
     VenuePage,
 )
 
-__all__ = ["BoxofficeApi"]
+__all__ = ["BoxofficeApi", "SeatChangeStream"]
 
 DateLike = date | datetime | str
+
+
+class SeatChangeStream(Protocol):
+    """An event's live seat changes: iterated in a worker thread until closed, and closable
+    from any other thread, which ends the iteration at once (``shared.seat_stream``)."""
+
+    def __iter__(self) -> Iterator[SeatChange]: ...
+
+    def __next__(self) -> SeatChange: ...
+
+    def close(self) -> None: ...
 
 
 class BoxofficeApi(Protocol):
@@ -76,3 +88,8 @@ class BoxofficeApi(Protocol):
     ) -> QueueStatus: ...
 
     def leave_queue(self, event_id: int) -> None: ...
+
+    # live seat changes while a seat map is open
+    def seat_changes(
+        self, event_id: int, *, last_event_id: str | None = None
+    ) -> SeatChangeStream: ...

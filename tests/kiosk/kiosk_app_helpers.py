@@ -5,6 +5,7 @@ worker threads and reads what is on screen."""
 from __future__ import annotations
 
 import asyncio
+import queue
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,7 @@ from shared.models import (
     PaymentResult,
     PerformerRef,
     PriceCategoryPrice,
+    SeatChange,
     SeatStatus,
     Showing,
     ShowingList,
@@ -48,6 +50,37 @@ BOOKING_ID = "7d1f0c2a-5b3e-4c8d-9f60-1a2b3c4d5e6f"
 
 def frozen_clock() -> datetime:
     return FIXED_NOW
+
+
+class QuietStream:
+    """A seat stream with nothing to say unless a test :meth:`send` s a change (or makes it
+    :meth:`fail`); it blocks its reader until closed, as the server's does."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[SeatChange | Exception | None] = queue.Queue()
+        self.closed = False
+
+    def __iter__(self) -> QuietStream:
+        return self
+
+    def __next__(self) -> SeatChange:
+        item = None if self.closed else self._queue.get()
+        if isinstance(item, Exception):
+            raise item
+        if item is None:
+            raise StopIteration
+        return item
+
+    def send(self, change: SeatChange) -> None:
+        self._queue.put(change)
+
+    def fail(self, error: Exception) -> None:
+        """The reader gets ``error``, as when the connection is lost for good."""
+        self._queue.put(error)
+
+    def close(self) -> None:
+        self.closed = True
+        self._queue.put(None)
 
 
 class FixedBoxoffice:
@@ -91,6 +124,8 @@ class FixedBoxoffice:
             for n, seat in enumerate(layout.places(), start=1)
         ]
         self.current: BookingInfo | None = None
+        #: Every seat stream opened, newest last.
+        self.streams: list[QuietStream] = []
 
     @staticmethod
     def _summary(event_id: int, title: str, start: datetime, venue: VenueDetail) -> EventSummary:
@@ -209,16 +244,28 @@ class FixedBoxoffice:
         )
         return PaymentResult(booking_ids=[BOOKING_ID], booking_status=BookingStatus.BOOKED)
 
+    def seat_changes(self, event_id: int, *, last_event_id: str | None = None) -> QuietStream:
+        self.streams.append(QuietStream())
+        return self.streams[-1]
+
 
 # driving the app ----------------------------------------------------------------------------
 async def settle(pilot: Pilot[Any], seconds: float = 0.05) -> None:
-    """Let worker threads finish and their answers be shown."""
+    """Let worker threads finish and their answers be shown (all but an open seat map's
+    stream of live changes, which runs until the map is left)."""
     app = pilot.app
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await finish_calls(app)
     await pilot.pause(seconds)
-    await app.workers.wait_for_complete()
+    await finish_calls(app)
     await pilot.pause()
+
+
+async def finish_calls(app: App[Any]) -> None:
+    """Wait for the server calls under way; the live seat stream never finishes by itself."""
+    calls = [w for w in app.workers if w.group != "seat-feed"]
+    if calls:  # none given means all of them to Textual
+        await app.workers.wait_for_complete(calls)
 
 
 async def wait_for(

@@ -3,6 +3,10 @@ let the server pick the best N together.
 
 The map keeps the one selection. The seat list (L) and, at the box office, seats typed in (T)
 are other ways to ask it for seats, so the limit, the messages and the total are the same.
+
+While the screen is shown it follows the event's seat changes (``kiosk.app.live``): seats
+others hold, buy or let go change on the map as it happens, with a brief highlight, and a seat
+I had picked that someone else takes leaves my selection with a notice naming it.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
 from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
+from kiosk.app.live import SeatFeed, describe, fold
 from kiosk.app.screens.base import KioskScreen
 from kiosk.app.screens.best_available import MAX_SEATS, BestAvailableDialog, BestRequest
 from kiosk.app.seatmap import SeatMapLegend, SeatMapView, grid_of
@@ -31,10 +37,13 @@ from kiosk.app.widgets.seat_entry import SeatEntry
 from kiosk.app.widgets.seat_list import SeatList
 from kiosk.seat_specs import SeatIndex
 from shared.errors import AdmissionRequired, SeatsUnavailable
-from shared.models import BookingInfo, EventDetail, TicketInfo
+from shared.models import BookingInfo, EventDetail, SeatChange, TicketInfo
 from shared.seatmap import SeatMap
 
 __all__ = ["EventScreen"]
+
+#: How long the words under the selection say what just changed on the map.
+NOTE_SECONDS = 5.0
 
 
 class EventScreen(KioskScreen):
@@ -96,6 +105,15 @@ class EventScreen(KioskScreen):
         self._index: SeatIndex | None = None
         #: Mounted the first time L is pressed.
         self._seat_list: SeatList | None = None
+        #: Live changes since the seat map was last asked for: put back on top of it when
+        #: it comes, as it may have been read before them.
+        self._since_load: list[SeatChange] = []
+        #: Live changes not shown yet (the map is loading, or my own hold is being placed).
+        self._unshown: list[SeatChange] = []
+        #: Seats a failed hold already named: not named again as they leave the selection.
+        self._told_taken: set[int] = set()
+        self._list_stale = False
+        self._note_timer: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="event-head"):
@@ -113,20 +131,36 @@ class EventScreen(KioskScreen):
                 yield Label("Your seats", classes="pane-title")
                 with VerticalScroll(id="selection-box"):
                     yield Static("", id="selection", markup=False)
+                yield Static("", id="live-note", markup=False)
                 yield Static("", id="total")
                 yield Button("Hold seats (H)", id="hold", variant="primary", disabled=True)
                 yield Button("Best available (B)", id="best")
+        yield SeatFeed(self.api, self.event_id, id="seat-feed")
+
+    @property
+    def _feed(self) -> SeatFeed:
+        return self.query_one(SeatFeed)
 
     def on_mount(self) -> None:
+        self.query_one("#live-note").display = False
+        self._feed.start()
         self.reload()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         if self.detail is not None:
+            self._feed.start()  # resuming after the last change it saw
             self.reload()  # back from a hold: who has bought what since?
 
+    def on_screen_suspend(self) -> None:
+        """Another screen is on top (the hold, a dialog): no following what is not seen."""
+        self._feed.stop()
+
     def reload(self) -> None:
+        self._since_load, self._unshown = [], []
         self.load_event()
+        if self.is_current:
+            self._feed.start()  # again, if the stream was lost (the banner's retry)
 
     # loading -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="event", exit_on_error=False)
@@ -146,6 +180,10 @@ class EventScreen(KioskScreen):
         self.detail = detail
         self._tickets = {t.ticket_id: t for t in detail.tickets}
         self._index = None
+        self._set_statuses(self._since_load)
+        self._flash += [i for c in self._unshown for i in c.ticket_ids if i in self._tickets]
+        self._unshown = []
+        tickets = list(self._tickets.values())
         if first:
             assert message.layout is not None
             self._layout = layout = message.layout
@@ -154,7 +192,7 @@ class EventScreen(KioskScreen):
             await self.query_one("#map-loading").remove()
             seat_map = SeatMapView(
                 layout,
-                detail.tickets,
+                tickets,
                 max_selected=MAX_SEATS,
                 currency=self.kiosk.currency,
                 id="seat-map",
@@ -170,13 +208,86 @@ class EventScreen(KioskScreen):
             seat_map.focus()
             self.refresh_bindings()
         else:
-            self.query_one(SeatMapView).update_tickets(detail.tickets)
-            if self._seat_list is not None:
-                self._seat_list.show_tickets(detail.tickets, self.query_one(SeatMapView).selected)
+            self.query_one(SeatMapView).update_tickets(tickets)
+            self._show_list_tickets()
         if self._flash:
             self.query_one(SeatMapView).flash(self._flash)
             self._flash = []
         self._show_selection(self.query_one(SeatMapView).selected)
+
+    # live changes -----------------------------------------------------------------------
+    @on(SeatFeed.SeatsChanged)
+    def _seats_changed(self, message: SeatFeed.SeatsChanged) -> None:
+        """Others' holds, purchases and releases, shown as they happen (a batch at a time)."""
+        if not self._feed.running:
+            return  # sent before the screen was left
+        if fold(message.changes).reload:
+            self.reload()  # missed too much: the map again, and what follows on top of it
+            after = [i for i, c in enumerate(message.changes) if c.seat_status is None][-1]
+            changes = list(message.changes[after + 1 :])
+        else:
+            changes = list(message.changes)
+        self._since_load += changes
+        self._unshown += changes
+        self._show_changes()
+
+    @on(SeatFeed.Lost)
+    def _feed_lost(self, message: SeatFeed.Lost) -> None:
+        self.failed(message.error)  # the server-down banner, retrying (reload restarts it)
+
+    def _show_changes(self) -> None:
+        """Put the changes not shown yet on the map, unless it is loading or my own hold is
+        on its way (its seats would look taken by someone else for a moment)."""
+        if self.detail is None or self._holding or not self._unshown:
+            return
+        changes, self._unshown = self._unshown, []
+        changed = self._set_statuses(changes)
+        if not changed:
+            return
+        seat_map = self.query_one(SeatMapView)
+        seat_map.update_tickets(list(self._tickets.values()))
+        seat_map.flash(changed)
+        self._show_list_tickets()
+        self._say_changes([self._tickets[i] for i in changed])
+
+    def _say_changes(self, tickets: list[TicketInfo]) -> None:
+        """The highlight in words, for a few seconds (colour is not the only cue)."""
+        note = self.query_one("#live-note", Static)
+        note.update(describe(tickets, self.names))
+        note.display = True
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(NOTE_SECONDS, self._quiet_note)
+
+    def _quiet_note(self) -> None:
+        self._note_timer = None
+        self.query_one("#live-note", Static).display = False
+
+    def _set_statuses(self, changes: Sequence[SeatChange]) -> list[int]:
+        """Apply ``changes`` to the tickets known; returns the ticket IDs whose status changed."""
+        changed: list[int] = []
+        tickets = self._tickets
+        for ticket_id, status in fold(changes).statuses.items():
+            ticket = tickets.get(ticket_id)
+            if ticket is not None and ticket.ticket_status is not status:
+                tickets[ticket_id] = ticket.model_copy(update={"ticket_status": status})
+                changed.append(ticket_id)
+        if changed:
+            self._index = None  # typed seats are checked against the statuses
+        return changed
+
+    def _show_list_tickets(self) -> None:
+        """The seat list follows the map: now if shown, else when it is shown next."""
+        seat_list = self._seat_list
+        if seat_list is None:
+            return
+        if seat_list.display:
+            seat_list.show_tickets(
+                list(self._tickets.values()), self.query_one(SeatMapView).selected
+            )
+            self._list_stale = False
+        else:
+            self._list_stale = True
 
     def _show_head(self, detail: EventDetail) -> None:
         event, venue = detail.event, detail.venue
@@ -196,6 +307,18 @@ class EventScreen(KioskScreen):
         self._show_selection(message.selected, message.total)
         if self._seat_list is not None:
             self._seat_list.show_selection(message.selected)
+        taken = [t for t in message.dropped if t.ticket_id not in self._told_taken]
+        self._told_taken.clear()
+        if taken:
+            many = len(taken) > 1
+            self.notify(
+                f"Someone else just took {self.names.listing(taken)}: "
+                f"{'they are' if many else 'it is'} no longer in your selection.",
+                title="Seats taken" if many else "Seat taken",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
 
     @on(SeatMapView.ViewChanged)
     def _view_changed(self, message: SeatMapView.ViewChanged) -> None:
@@ -264,9 +387,13 @@ class EventScreen(KioskScreen):
                 near=here.section if here is not None else None,
                 id="seat-list",
             )
-            seat_list.show_tickets(self.detail.tickets, seat_map.selected)
+            seat_list.show_tickets(list(self._tickets.values()), seat_map.selected)
             self._seat_list = seat_list
+            self._list_stale = False
             await self.query_one("#map-pane").mount(seat_list)
+        elif self._list_stale:
+            seat_list.show_tickets(list(self._tickets.values()), seat_map.selected)
+            self._list_stale = False
         elif here is not None and self._available is not None and not self._available.list_all:
             seat_list.show_section(here.section)  # one section at a time: the map's
         seat_map.display = False
@@ -318,7 +445,7 @@ class EventScreen(KioskScreen):
             return
         entry, seat_map = message.entry, self.query_one(SeatMapView)
         if self._index is None:
-            self._index = SeatIndex.build(self.detail.tickets)
+            self._index = SeatIndex.build(list(self._tickets.values()))
         layout = self._layout
         sections = {s.id: s.name for s in layout.sections}
         sections.update({a.id: a.name for a in layout.general_admission})
@@ -431,6 +558,7 @@ class EventScreen(KioskScreen):
     def _held(self, message: HoldPlaced) -> None:
         from kiosk.app.screens.hold import HoldScreen
 
+        self._feed.stop()  # before my own hold's change comes in: the map is left for now
         self._set_holding(False)
         assert self.detail is not None
         self.kiosk.hold_started(message.booking)
@@ -446,6 +574,7 @@ class EventScreen(KioskScreen):
     def failed(self, error: BaseException) -> None:
         if self.detail is not None:
             self._set_holding(False)
+            self._show_changes()
         if isinstance(error, AdmissionRequired) and self.app.screen is self:
             from kiosk.app.screens.waiting import WaitingScreen  # a high-demand event
 
@@ -453,5 +582,6 @@ class EventScreen(KioskScreen):
             return
         if isinstance(error, SeatsUnavailable):
             self._flash = list(error.ticket_ids)
+            self._told_taken = set(error.ticket_ids)  # the notice below names them
             self.reload()
         super().failed(error)

@@ -73,6 +73,12 @@ def _cursor_style(highlight: Highlight, styles: Styles) -> Style:
     return styles[PARTS[Part.CURSOR]] if highlight.focused else _UNFOCUSED_CURSOR
 
 
+def _seat_flash(styles: Styles) -> Style:
+    """A seat that just changed: the flash background, and the glyph in the text colour so
+    its shape (held, booked, free) reads clearly on it; its own colour comes back after."""
+    return styles[PARTS[Part.FLASH]] + Style(color=styles[""].color, bold=True)
+
+
 def standing_text(name: str, left: int, mine: int, width: int) -> str:
     """The longest description of a standing area that fits its rectangle."""
     yours = f" · {mine} picked" if mine else ""
@@ -104,7 +110,7 @@ class DetailPainter:
         glyphs = [MARKS[mark].glyph for mark in Mark]
         mark_styles = [styles[MARKS[mark].component] for mark in Mark]
         part_styles = [styles[PARTS[part]] for part in Part]
-        cursor_style, flash_style = _cursor_style(highlight, styles), styles[PARTS[Part.FLASH]]
+        cursor_style, flash_style = _cursor_style(highlight, styles), _seat_flash(styles)
         selected, status, features = book.selected_seats, book.status, book.features
         segments: list[Segment] = []
         pending: list[str] = []
