@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from kiosk.app.seatmap import FLASH_SECONDS, MARKS, Mark, SeatMapLegend, SeatMapView
+from kiosk.app.seatmap._canvas import SeatCanvas
 from shared.models import SeatStatus, TicketInfo
 from shared.seatmap import SeatMap, load_seatmap, parse_seatmap
 
@@ -478,6 +479,35 @@ async def test_the_stadium_opens_on_sections_and_zooms_in_and_out(
         ticket = app.map.highlighted
         assert ticket is not None and f"Section {ticket.section}" != section
         assert len(app.map.selected) == 1
+
+
+@pytest.mark.anyio
+async def test_a_stadium_section_keeps_its_row_labels_beside_the_view(
+    stadium: tuple[SeatMap, list[TicketInfo]],
+) -> None:
+    """Rows 10 and up have no room for a label between the packed sections: the view keeps
+    the cursor's section's labels in a margin at its left, and a click still hits its seat."""
+    app = MapApp(*stadium)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", *["down"] * 12)
+        ticket = app.map.highlighted
+        assert ticket is not None and ticket.row == "13"
+        canvas = app.map.query_one(SeatCanvas)
+
+        def margin_of(seat_id: str) -> str:
+            region = app.map.region_of(seat_id)
+            assert region is not None
+            line = canvas.render_line(region.y - canvas.content_region.y)
+            return line.text[: region.x - canvas.content_region.x]
+
+        assert margin_of(ticket.seat_id).startswith("13 ")
+        neighbour = next(t for t in app.tickets if t.section == ticket.section and t.row == "9")
+        assert margin_of(neighbour.seat_id).startswith(" 9 ")
+        region = app.map.region_of(neighbour.seat_id)
+        assert region is not None and await pilot.click(offset=region.offset)
+        picked = app.map.highlighted
+        assert picked is not None and picked.seat_id == neighbour.seat_id
 
 
 @pytest.mark.anyio

@@ -3,7 +3,7 @@ screen are painted, each one kept until something on it changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -77,12 +77,26 @@ class SeatCanvas(ScrollView, can_focus=False):
         self._kept: dict[int, dict[int, _Painted]] = {}
         self._strips: dict[int, _Painted] = {}
         self._styles: dict[str, Style] | None = None
+        #: Row labels by map line, drawn in a margin at the left of the view that stays put
+        #: as the map scrolls (``_gutter`` columns wide, 0: none).
+        self._row_labels: Mapping[int, str] = {}
+        self._gutter = 0
 
     def show(self, painter: Painter) -> None:
         """Paint ``painter`` from now on (the view changed)."""
         self.painter = painter
         self._strips = self._kept.setdefault(id(painter), {})
-        self.virtual_size = Size(painter.width, painter.height)
+        self.virtual_size = Size(painter.width + self._gutter, painter.height)
+        self.refresh()
+
+    def show_row_labels(self, labels: Mapping[int, str], width: int) -> None:
+        """Keep ``labels`` (by map line) in a margin ``width`` columns wide at the left of the
+        view; an empty mapping and 0 take the margin away."""
+        if labels is self._row_labels and width == self._gutter:
+            return
+        self._row_labels, self._gutter = labels, width if labels else 0
+        if self.painter is not None:
+            self.virtual_size = Size(self.painter.width + self._gutter, self.painter.height)
         self.refresh()
 
     def forget(self, painter: Painter, targets: Iterable[int] | None = None) -> None:
@@ -144,12 +158,13 @@ class SeatCanvas(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
+        gutter = self._gutter
+        width = self.size.width - gutter
         base = self.rich_style
         line = scroll_y + y
         painter = self.painter
         if painter is None or line >= painter.height:
-            return Strip.blank(width, base)
+            return Strip.blank(width + gutter, base)
         painted = self._strips.get(line)
         right = min(scroll_x + width, painter.width)
         if painted is None or not painted.covers(scroll_x, right):
@@ -159,7 +174,18 @@ class SeatCanvas(ScrollView, can_focus=False):
             painted = _Painted(origin, Strip(segments))
             self._strips[line] = painted
         left = scroll_x - painted.origin
-        return painted.strip.crop_extend(left, left + width, base)
+        strip = painted.strip.crop_extend(left, left + width, base)
+        if not gutter:
+            return strip
+        label = self._row_labels.get(line, "")[: gutter - 1].rjust(gutter - 1) + " "
+        style = self._paint_styles()[PARTS[Part.ROW_LABEL]]
+        return Strip.join([Strip([Segment(label, style)], gutter), strip])
+
+    @property
+    def map_region(self) -> Region:
+        """Where the map is drawn on screen: the content region less the row-label margin."""
+        region = self.content_region
+        return Region(region.x + self._gutter, region.y, region.width - self._gutter, region.height)
 
     def show_region(self, region: Region, *, centre: bool = False) -> None:
         """Scroll (without animation) so that ``region`` is in view. Forced: just after
@@ -167,7 +193,7 @@ class SeatCanvas(ScrollView, can_focus=False):
         of a zoom must already show the right place."""
         self.scroll_to_region(
             region,
-            spacing=Spacing(1, 2, 1, 2),
+            spacing=Spacing(1, 2 + self._gutter, 1, 2),  # the margin hides the view's right
             animate=False,
             center=centre,
             immediate=True,
@@ -179,6 +205,7 @@ class SeatCanvas(ScrollView, can_focus=False):
         if offset is None:
             return
         event.stop()
-        self.post_message(
-            self.Clicked(offset.x + self.scroll_offset.x, offset.y + self.scroll_offset.y)
-        )
+        if offset.x < self._gutter:
+            return  # a row label
+        x = offset.x - self._gutter + self.scroll_offset.x
+        self.post_message(self.Clicked(x, offset.y + self.scroll_offset.y))

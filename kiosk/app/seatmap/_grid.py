@@ -93,6 +93,7 @@ class DetailGrid:
         self._runs: list[LineRuns | None] = [None] * self.height
         self._line_targets: list[list[int] | None] = [None] * self.height
         self._column_targets: list[list[int] | None] = [None] * self.width
+        self._row_lines: dict[int, dict[int, str]] = {}
 
     # --- What is where ---------------------------------------------------------------------
 
@@ -269,6 +270,23 @@ class DetailGrid:
             if self._is_free(x - 1, y, len(name) + 2):
                 self._write(x, y, name, Part.SECTION_NAME)
                 return
+
+    def row_lines(self, section: int) -> dict[int, str]:
+        """The section's row labels by canvas line, for rows that run across: what a margin
+        beside the view shows where the labels do not fit between packed sections. Worked
+        out once per section: the same mapping every time."""
+        found = self._row_lines.get(section)
+        if found is None:
+            found = self._row_lines[section] = self._find_row_lines(section)
+        return found
+
+    def _find_row_lines(self, section: int) -> dict[int, str]:
+        lines: dict[str, set[int]] = {}
+        for seat in self.section_ranges[section]:
+            row = self.seats[seat].row
+            if row is not None:
+                lines.setdefault(row, set()).add(self.seat_y[seat])
+        return {ys.pop(): row for row, ys in lines.items() if len(ys) == 1}
 
     def runs(self, y: int) -> LineRuns:
         """Line ``y`` as runs: each seat alone, alike static cells and an area's cells merged."""

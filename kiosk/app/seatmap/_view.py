@@ -274,8 +274,8 @@ class SeatMapView(Widget, can_focus=True):
                 return None
             region = Region(spans[0].start, spans[0].y, spans[0].width, 1)
         canvas = self._canvas
-        origin = canvas.content_region.offset - canvas.scroll_offset
-        visible = region.translate(origin).intersection(canvas.content_region)
+        shown = canvas.map_region
+        visible = region.translate(shown.offset - canvas.scroll_offset).intersection(shown)
         return visible if visible.area else None
 
     # --- Composition and size --------------------------------------------------------------
@@ -402,6 +402,7 @@ class SeatMapView(Widget, can_focus=True):
         if self._seats.cursor is not None:
             self._blocks.cursor = self._grid.block_of(self._seats.cursor)
         self._zoomed = False
+        self._show_row_labels()
         self._canvas.show(self._overview)
         self._canvas.repaint_targets([b for b in (old, self._blocks.cursor) if b is not None])
         self._reveal_cursor(True)
@@ -481,6 +482,7 @@ class SeatMapView(Widget, can_focus=True):
 
     def _move_cursor(self, target: int, *, centre: bool = False) -> None:
         old, self._seats.cursor = self._seats.cursor, target
+        self._show_row_labels()
         self._canvas.repaint_targets([target] if old is None else [old, target])
         self._reveal_cursor(centre)
         self.refresh_bindings()
@@ -513,6 +515,7 @@ class SeatMapView(Widget, can_focus=True):
         self._zoomed = True
         old = self._seats.cursor
         self._seats.cursor = best_target(self._grid, self._book, self._grid.section_ranges[section])
+        self._show_row_labels()
         self._canvas.show(self._detail)
         self._canvas.repaint_targets([t for t in (old, self._seats.cursor) if t is not None])
         box = self._grid.section_boxes[section]
@@ -520,6 +523,17 @@ class SeatMapView(Widget, can_focus=True):
         self._reveal_cursor()
         self.refresh_bindings()
         self.post_message(self.ViewChanged(self, False, self._grid.block_name(section)))
+
+    def _show_row_labels(self) -> None:
+        """On a large venue's seats, the cursor's section's row labels stay in a margin at the
+        left: its sections are packed too close for labels of two characters between them."""
+        cursor = self._seats.cursor
+        if not (self._large and self._zoomed) or cursor is None or self._grid.is_area(cursor):
+            self._canvas.show_row_labels({}, 0)
+            return
+        self._canvas.show_row_labels(
+            self._grid.row_lines(self._grid.block_of(cursor)), self._grid.margin
+        )
 
     def _step_section(self, step: int) -> None:
         """Tab: the next section's best seat (or block); past the last one focus moves on."""
