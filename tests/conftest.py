@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -28,6 +29,11 @@ from server.auth import issue_token
 from server.extensions import db
 from server.payments.process import running_payment_service
 from server.services import normalise_database_url, running_services
+from shared.client import BoxofficeClient
+
+if TYPE_CHECKING:
+    from kiosk.app.app import KioskApp
+    from kiosk.app.settings import Mode
 
 
 @dataclass(frozen=True)
@@ -293,3 +299,46 @@ def live_server(
         services, tmp_path_factory.mktemp("live"), workers=3, settings=settings
     ) as base:
         yield base
+
+
+# clients and terminals on the live server (the kiosk's pilot tests) --------------------------
+Connect = Callable[..., BoxofficeClient]
+
+
+@contextmanager
+def clients_of(base_url: str) -> Iterator[Connect]:
+    """``client(user, staff=False)``: a client of ``base_url`` for that user (a terminal's own,
+    or another customer's); all closed when the block ends."""
+    opened: list[BoxofficeClient] = []
+
+    def client(user: str, *, staff: bool = False) -> BoxofficeClient:
+        token = issue_token(user, JWT_SECRET, staff=staff)
+        opened.append(BoxofficeClient(base_url, token=token))
+        return opened[-1]
+
+    try:
+        yield client
+    finally:
+        for each in opened:
+            each.close()
+
+
+@pytest.fixture
+def connect(live_server: str) -> Iterator[Connect]:
+    """Clients of the suite's live server (see :func:`clients_of`)."""
+    with clients_of(live_server) as client:
+        yield client
+
+
+@pytest.fixture
+def make_app(connect: Connect, tmp_path: Path) -> Callable[..., KioskApp]:
+    """``make(mode, **settings)``: a terminal on its own client of the live server, saving
+    tickets under the test's folder."""
+    from kiosk.app.app import KioskApp
+    from kiosk.app.settings import KioskSettings
+
+    def make(mode: Mode = "box-office", **settings: Any) -> KioskApp:
+        chosen = KioskSettings(mode=mode, tickets_dir=tmp_path / "tickets", **settings)
+        return KioskApp(connect(f"kiosk-{mode}"), mode, settings=chosen)
+
+    return make

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
-from conftest import JWT_SECRET, Catalog
+from conftest import Catalog
 from kiosk_app_helpers import screen_text, settle, text_of, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
@@ -22,38 +21,13 @@ from kiosk.app.screens import EventScreen, HoldScreen, HomeScreen, ReceiptScreen
 from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import CashDialog
 from kiosk.app.seatmap import SeatMapView
-from kiosk.app.settings import KioskSettings, Mode
 from kiosk.app.widgets import EventTable, PaymentForm
-from server.auth import issue_token
 from server.cli import main
 from shared.client import BoxofficeClient
 from shared.models import BookingStatus, EventPage, TicketInfo
 
 Scenario = Callable[[Pilot[Any]], Awaitable[None]]
 SIZE = (100, 32)
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    """A client of the live server for ``user``: the kiosk's own, or another customer's."""
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(live_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def make_app(connect: Callable[[str], BoxofficeClient], tmp_path: Path) -> Callable[..., KioskApp]:
-    def make(mode: Mode = "box-office", **settings: Any) -> KioskApp:
-        chosen = KioskSettings(mode=mode, tickets_dir=tmp_path / "tickets", **settings)
-        return KioskApp(connect(f"kiosk-{mode}"), mode, settings=chosen)
-
-    return make
 
 
 def drive(app: KioskApp, scenario: Scenario) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, Catalog, SuiteServices, suite_server
+from conftest import Catalog, Connect, SuiteServices, clients_of, suite_server
 from flask import Flask
 from kiosk_app_helpers import wait_for
 from textual.pilot import Pilot
@@ -19,7 +19,6 @@ from textual.widgets import Input
 from kiosk.app.app import KioskApp
 from kiosk.app.screens import EventScreen, HoldScreen
 from kiosk.app.seatmap import SeatMapView
-from server.auth import issue_token
 from shared.client import BoxofficeClient
 from shared.models import BookingStatus, SeatStatus
 
@@ -40,16 +39,9 @@ def short_hold_server(
 
 
 @pytest.fixture
-def connect(short_hold_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(short_hold_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
+def connect(short_hold_server: str) -> Iterator[Connect]:
+    with clients_of(short_hold_server) as client:
+        yield client
 
 
 def drive(app: KioskApp, event_id: int, scenario: Callable[[Pilot[Any]], Any]) -> None:

@@ -5,12 +5,12 @@ go on the real server when a customer walks away, and Ctrl+Q's staff key."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, Catalog
+from conftest import Catalog
 from kiosk_app_helpers import FixedBoxoffice, frozen_clock, screen_text, settle, wait_for
 from textual.app import App
 from textual.pilot import Pilot
@@ -24,25 +24,11 @@ from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import StaffKeyDialog
 from kiosk.app.seatmap import SeatMapView
 from kiosk.app.settings import KioskSettings, Mode
-from server.auth import issue_token
 from shared.client import BoxofficeClient
 from shared.models import BookingStatus
 
 Scenario = Callable[[Pilot[Any]], Awaitable[None]]
 SIZE = (100, 32)
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(live_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
 
 
 def run(app: KioskApp, scenario: Scenario) -> None:

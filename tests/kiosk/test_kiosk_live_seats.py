@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, Catalog
+from conftest import Catalog
 from kiosk_app_helpers import screen_text, settle, text_of, wait_for
 from rich.style import Style
 from textual.pilot import Pilot
@@ -24,7 +24,6 @@ from kiosk.app.screens import EventScreen, HoldScreen
 from kiosk.app.seatmap import FLASH_SECONDS, MARKS, Mark, SeatMapView
 from kiosk.app.seatmap._canvas import SeatCanvas
 from kiosk.app.settings import KioskSettings
-from server.auth import issue_token
 from shared.client import BoxofficeClient
 from shared.models import TicketInfo
 
@@ -32,20 +31,6 @@ SIZE = (100, 32)
 #: How long a change may take from another buyer's request to this kiosk's map.
 LIVE_SECONDS = 5.0
 HELD, FREE, MINE = (MARKS[m].glyph for m in (Mark.HELD, Mark.AVAILABLE, Mark.SELECTED))
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    """A client of the live server for ``user``: the kiosk's own, or another buyer's."""
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(live_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, TINY_LAYOUT, Catalog
+from conftest import TINY_LAYOUT, Catalog
 from kiosk_app_helpers import text_of, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Select
@@ -21,9 +21,7 @@ from textual.widgets import Select
 from kiosk.app.app import KioskApp
 from kiosk.app.screens import EventScreen, HoldScreen
 from kiosk.app.seatmap import SeatMapLegend, SeatMapView
-from kiosk.app.settings import KioskSettings, Mode
 from kiosk.app.widgets.seat_list import SeatList
-from server.auth import issue_token
 from shared.client import BoxofficeClient
 from shared.seatmap import load_seatmap
 
@@ -34,28 +32,6 @@ STADIUM = Path(__file__).parents[2] / "seatmaps" / "stadium.json"
 ROOM = copy.deepcopy(TINY_LAYOUT)
 ROOM["sections"][0]["rows"][0] |= {"accessible": "1", "companion": "2"}
 ROOM["sections"][0]["rows"][1] |= {"obstructed": "1"}
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(live_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def make_app(connect: Callable[[str], BoxofficeClient], tmp_path: Path) -> Callable[..., KioskApp]:
-    def make(mode: Mode = "box-office") -> KioskApp:
-        settings = KioskSettings(mode=mode, tickets_dir=tmp_path / "tickets")
-        return KioskApp(connect(f"kiosk-{mode}"), mode, settings=settings)
-
-    return make
 
 
 def on_event(

@@ -6,12 +6,11 @@ self-service kiosk has no such box."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import JWT_SECRET, Catalog
+from conftest import Catalog
 from kiosk_app_helpers import text_of, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -19,9 +18,7 @@ from textual.widgets import Input
 from kiosk.app.app import KioskApp
 from kiosk.app.screens import EventScreen, HoldScreen
 from kiosk.app.seatmap import SeatMapView
-from kiosk.app.settings import KioskSettings, Mode
 from kiosk.app.widgets.seat_entry import SeatEntry
-from server.auth import issue_token
 from shared.client import BoxofficeClient
 
 SIZE = (100, 32)
@@ -48,28 +45,6 @@ TWO_TIERS = {
         },
     ],
 }
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[[str], BoxofficeClient]]:
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str) -> BoxofficeClient:
-        opened.append(BoxofficeClient(live_server, token=issue_token(user, JWT_SECRET)))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
-
-
-@pytest.fixture
-def make_app(connect: Callable[[str], BoxofficeClient], tmp_path: Path) -> Callable[..., KioskApp]:
-    def make(mode: Mode = "box-office") -> KioskApp:
-        settings = KioskSettings(mode=mode, tickets_dir=tmp_path / "tickets")
-        return KioskApp(connect(f"kiosk-{mode}"), mode, settings=settings)
-
-    return make
 
 
 @pytest.fixture

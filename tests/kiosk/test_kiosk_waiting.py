@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from conftest import JWT_SECRET, Catalog, bearer
+from conftest import Catalog, bearer
 from kiosk_app_helpers import screen_text, settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
@@ -21,7 +20,6 @@ from kiosk.app.screens import EventScreen, HoldScreen, HomeScreen
 from kiosk.app.screens.waiting import WaitingScreen, describe_wait
 from kiosk.app.seatmap import SeatMapView
 from kiosk.app.settings import KioskSettings, Mode
-from server.auth import issue_token
 from server.extensions import db
 from server.waiting import start_surge
 from shared.client import BoxofficeClient
@@ -29,20 +27,6 @@ from shared.models import QueueState
 
 Scenario = Callable[[Pilot[Any]], Awaitable[None]]
 SIZE = (100, 32)
-
-
-@pytest.fixture
-def connect(live_server: str) -> Iterator[Callable[..., BoxofficeClient]]:
-    opened: list[BoxofficeClient] = []
-
-    def client(user: str, *, staff: bool = False) -> BoxofficeClient:
-        token = issue_token(user, JWT_SECRET, staff=staff)
-        opened.append(BoxofficeClient(live_server, token=token))
-        return opened[-1]
-
-    yield client
-    for each in opened:
-        each.close()
 
 
 def make_app(client: BoxofficeClient, tmp_path: Path, mode: Mode = "kiosk") -> KioskApp:
