@@ -11,10 +11,12 @@ from ``seatmaps/stadium.json`` with made-up statuses (seeded: 30% booked, 5% hel
 to a real :class:`BoxofficeClient` by an ``httpx.MockTransport``. Each run starts a fresh
 box-office :class:`KioskApp` (headless, ``App.run_test``), opens one stadium event (the
 venue's layout not yet known: **first event of a venue**), goes back and opens another event
-at the same venue (**a later event**: the layout cache is warm). The transport holds each
-answer back until the event screen is up, as the network would (a stadium's answer takes
-0.4-0.6 s to come), then hands the bytes over: the clock starts there and stops at the first
-frame put out with the map painted. Then a few keys are pressed (arrows on the overview,
+at the same venue (**a later event**: the layout cache is warm), each as the kiosk opens an
+event from a search result: knowing its venue, so the screen fetches the venue's layout
+(``GET /venues/{id}``, answered at once) and lays it out while the event's answer is on its
+way. The transport holds each event's answer back until the event screen is up, as the
+network would (a stadium's answer takes 0.4-0.6 s to come), then hands the bytes over: the
+clock starts there and stops at the first frame put out with the map painted. Then a few keys are pressed (arrows on the overview,
 enter, arrows and space among the seats, escape), each timed to the next frame, to show what
 the load leaves behind (a garbage collection pass over the new objects stalls a key).
 """
@@ -120,8 +122,11 @@ def stadium_event_json(
 class _Answers:
     """The mock server: the events' bytes, empty catalog pages for the home screen."""
 
-    def __init__(self, events: dict[int, bytes]) -> None:
+    def __init__(self, events: dict[int, bytes], venue: bytes) -> None:
         self.events = events
+        #: ``GET /venues/{id}``: the layout the event screen fetches while the event's answer
+        #: is on its way (the kiosk knows the venue from the search result it was opened from).
+        self.venue = venue
         #: Set once the event screen is up: the answer is held back until then, as the
         #: network would (a stadium's answer takes 0.4-0.6 s to arrive).
         self.send = threading.Event()
@@ -132,6 +137,10 @@ class _Answers:
         path = request.url.path
         if path == "/venues":
             return httpx.Response(200, json={"venues": [], "nextCursor": None, "limit": 100})
+        if path == f"/venues/{VENUE_ID}":
+            return httpx.Response(
+                200, content=self.venue, headers={"Content-Type": "application/json"}
+            )
         if path == "/events":
             return httpx.Response(200, json={"events": [], "nextCursor": None, "limit": 50})
         if path.startswith("/events/") and path.removeprefix("/events/").isdigit():
@@ -201,7 +210,7 @@ async def _open(
     app.painted_at = None
     app.painted.clear()
     app.laid_out_at = 0.0
-    await app.push_screen(EventScreen(event_id))
+    await app.push_screen(EventScreen(event_id, venue_id=VENUE_ID))
     await pilot.pause(0.3)  # the screen is up, waiting for its data
     answers.send.set()
     await asyncio.wait_for(app.painted.wait(), 60)
@@ -226,8 +235,8 @@ async def _open(
     }
 
 
-async def _one_run(events: dict[int, bytes]) -> dict[str, dict[str, float]]:
-    answers = _Answers(events)
+async def _one_run(events: dict[int, bytes], venue: bytes) -> dict[str, dict[str, float]]:
+    answers = _Answers(events, venue)
     client = _TimedClient("http://bench.invalid", transport=httpx.MockTransport(answers))
     app = _TimedKiosk(client)
     timings: dict[str, dict[str, float]] = {}
@@ -258,13 +267,22 @@ def measure(
         event_id: stadium_event_json(document, seatmap, event_id, seed=event_id)
         for event_id in EVENTS
     }
+    venue = orjson.dumps(
+        {
+            "venueID": VENUE_ID,
+            "title": "National Stadium",
+            "location": "Cardiff",
+            "seatingCapacity": seatmap.capacity,
+            "seatingArrangement": document,
+        }
+    )
     samples: dict[str, dict[str, list[float]]] = {}
     reference: list[float] = []
     for number in range(1, runs + 1):
         with watch():
             say(f"kiosk-event: run {number}/{runs}")
             reference.append(_bare_decode_ms(events[EVENTS[0]]))
-            timings = asyncio.run(_one_run(events))
+            timings = asyncio.run(_one_run(events, venue))
         for label, stages in timings.items():
             for stage, ms in stages.items():
                 samples.setdefault(label, {}).setdefault(stage, []).append(ms)

@@ -32,14 +32,21 @@ def layout_digest(document: dict[str, Any]) -> str:
 class LayoutCache:
     """Parsed layouts by ``(venue ID, digest)``, least recently used dropped first.
 
-    Safe to call from several worker threads; two screens asking for the same new layout at
-    once may both parse it, which costs time but gives the same map.
+    Safe to call from several worker threads; a thread asking for a layout another is parsing
+    right now waits for that one (the event screen fetches the venue's layout while the
+    event's own answer is on its way, and both may ask at once).
     """
 
     def __init__(self, size: int = KEPT_VENUES) -> None:
         self._size = size
         self._lock = threading.Lock()
         self._layouts: OrderedDict[tuple[int, str], SeatMap] = OrderedDict()
+        self._parsing: dict[tuple[int, str], threading.Event] = {}
+
+    def knows(self, venue_id: int) -> bool:
+        """Whether a layout of the venue is kept (it may have changed since)."""
+        with self._lock:
+            return any(key[0] == venue_id for key in self._layouts)
 
     def get(self, venue_id: int, document: dict[str, Any], source: str) -> SeatMap:
         """The venue's layout, parsed now or earlier; raises ``SeatMapError`` if it is broken.
@@ -48,20 +55,30 @@ class LayoutCache:
         is expanded without that check (every other check still runs).
         """
         key = (venue_id, layout_digest(document))
-        with self._lock:
-            layout = self._layouts.get(key)
-            if layout is not None:
-                self._layouts.move_to_end(key)
-                return layout
-        with many_new_objects():  # a stadium: 50,000 seats
-            layout = parse_seatmap(document, source=source, validate=False)
-        with self._lock:
-            for old in [k for k in self._layouts if k[0] == venue_id]:
-                del self._layouts[old]  # the venue's previous layout: it will not be asked again
-            self._layouts[key] = layout
-            while len(self._layouts) > self._size:
-                self._layouts.popitem(last=False)
-        return layout
+        while True:
+            with self._lock:
+                layout = self._layouts.get(key)
+                if layout is not None:
+                    self._layouts.move_to_end(key)
+                    return layout
+                parsing = self._parsing.get(key)
+                if parsing is None:
+                    self._parsing[key] = threading.Event()
+                    break
+            parsing.wait()  # another thread is parsing it: take its result (or try ourselves)
+        try:
+            with many_new_objects():  # a stadium: 50,000 seats
+                layout = parse_seatmap(document, source=source, validate=False)
+            with self._lock:
+                for old in [k for k in self._layouts if k[0] == venue_id]:
+                    del self._layouts[old]  # the venue's previous layout: not asked again
+                self._layouts[key] = layout
+                while len(self._layouts) > self._size:
+                    self._layouts.popitem(last=False)
+            return layout
+        finally:
+            with self._lock:
+                self._parsing.pop(key).set()
 
     def __len__(self) -> int:
         return len(self._layouts)

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker
 
 from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
@@ -36,9 +37,9 @@ from kiosk.app.typed_seats import SeatsNotChosen, read_typed_seats
 from kiosk.app.widgets.seat_entry import SeatEntry
 from kiosk.app.widgets.seat_list import SeatList
 from kiosk.seat_specs import SeatIndex
-from shared.errors import AdmissionRequired, SeatsUnavailable
+from shared.errors import AdmissionRequired, BoxofficeError, SeatsUnavailable
 from shared.models import BookingInfo, EventDetail, SeatChange, TicketInfo
-from shared.seatmap import SeatMap
+from shared.seatmap import SeatMap, SeatMapError
 
 __all__ = ["EventScreen"]
 
@@ -90,9 +91,12 @@ class EventScreen(KioskScreen):
     class HoldPlaced(Message):
         booking: BookingInfo
 
-    def __init__(self, event_id: int) -> None:
+    def __init__(self, event_id: int, *, venue_id: int | None = None) -> None:
+        """``venue_id``, when the caller knows it, lets the screen fetch and lay out the
+        venue's seating while the event's own (much larger) answer is on its way."""
         super().__init__()
         self.event_id = event_id
+        self.venue_id = venue_id
         self.detail: EventDetail | None = None
         self.names = SeatNames(None)
         self._tickets: dict[int, TicketInfo] = {}
@@ -143,6 +147,8 @@ class EventScreen(KioskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#live-note").display = False
+        if self.venue_id is not None and not self.kiosk.layouts.knows(self.venue_id):
+            self.prepare_layout(self.venue_id)
         self._feed.start()
         self.reload()
 
@@ -163,6 +169,22 @@ class EventScreen(KioskScreen):
             self._feed.start()  # again, if the stream was lost (the banner's retry)
 
     # loading -----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    def prepare_layout(self, venue_id: int) -> None:
+        """The venue's layout and grid, built while the event's answer (a stadium's: 7 MB, half
+        a second) is on its way; ``load_event`` then finds them ready. A failure here is
+        harmless: ``load_event`` lays the map out from its own answer."""
+        try:
+            venue = self.api.venue(venue_id)
+            grid_of(self.kiosk.layouts.get(venue_id, venue.seating_arrangement, venue.title))
+        except (BoxofficeError, SeatMapError):
+            return  # the event's answer carries the layout too
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "layout":
+            return  # the early layout says nothing about the screen's own data
+        super().on_worker_state_changed(event)
+
     @work(thread=True, exclusive=True, group="event", exit_on_error=False)
     def load_event(self) -> None:
         detail = self.api.event(self.event_id)

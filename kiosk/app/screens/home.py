@@ -195,7 +195,7 @@ class HomeScreen(KioskScreen):
     def _open_event(self, message: EventTable.EventChosen) -> None:
         from kiosk.app.screens.event import EventScreen
 
-        self.app.push_screen(EventScreen(message.event_id))
+        self.app.push_screen(EventScreen(message.event_id, venue_id=message.venue_id))
 
     # actions -----------------------------------------------------------------------------
     def action_back(self) -> None:

@@ -74,4 +74,4 @@ class VenueScreen(KioskScreen):
     def _open(self, message: EventTable.EventChosen) -> None:
         from kiosk.app.screens.event import EventScreen
 
-        self.app.push_screen(EventScreen(message.event_id))
+        self.app.push_screen(EventScreen(message.event_id, venue_id=message.venue_id))

@@ -27,6 +27,7 @@ class _Row:
     title: str
     venue: str
     left: str = ""
+    venue_id: int | None = None
 
 
 class EventTable(DataTable[Text]):
@@ -36,6 +37,8 @@ class EventTable(DataTable[Text]):
     @dataclass
     class EventChosen(Message):
         event_id: int
+        #: Where it is on: the event screen can fetch the venue's layout meanwhile.
+        venue_id: int | None = None
 
     def __init__(self, *, show_venue: bool = True, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
@@ -59,6 +62,7 @@ class EventTable(DataTable[Text]):
                 when_short(e.start_time),
                 e.title,
                 f"{e.venue.title}, {e.venue.location}",
+                venue_id=e.venue.venue_id,
             )
             for e in events
         ]
@@ -74,6 +78,7 @@ class EventTable(DataTable[Text]):
                 "",
                 f"{s.venue.title}, {s.venue.location}",
                 f"{s.tickets_available:,}" if s.tickets_available else "sold out",
+                venue_id=s.venue.venue_id,
             )
             for s in showings
         ]
@@ -130,4 +135,6 @@ class EventTable(DataTable[Text]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.post_message(self.EventChosen(int(event.row_key.value)))
+            event_id = int(event.row_key.value)
+            venue_id = next((r.venue_id for r in self._rows if r.event_id == event_id), None)
+            self.post_message(self.EventChosen(event_id, venue_id))
