@@ -43,6 +43,7 @@ __all__ = [
     "BenchServices",
     "StatementClock",
     "bench_services",
+    "boxoffice_cli",
     "fresh_database",
     "in_process",
     "libpq",
@@ -51,6 +52,7 @@ __all__ = [
     "median_summary",
     "percentile",
     "say",
+    "serve_environment",
     "served",
     "summarise",
     "write_results",
@@ -245,14 +247,7 @@ def served(
     """Run ``boxoffice serve --workers N`` on a free port until the block ends; yield its URL."""
     port = _free_port()
     log_path = services.data_dir / f"serve-{port}.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BOXOFFICE_")}
-    env |= {
-        "BOXOFFICE_DATABASE_URL": database_url,
-        "BOXOFFICE_REDIS_URL": services.redis_url,
-        "BOXOFFICE_REDIS_PREFIX": services.redis_prefix,
-        "BOXOFFICE_DATA_DIR": str(services.data_dir / "serve"),
-        "BOXOFFICE_SECRET_KEY": services.secret_key,
-        "BOXOFFICE_JWT_SECRET": services.jwt_secret,
+    env = serve_environment(services, database_url) | {
         "BOXOFFICE_RATE_LIMITS": "off",  # thousands of requests from one address, on purpose
     }
     command = [sys.executable, "-c", "from server.cli import main; main()", "serve"]
@@ -274,6 +269,55 @@ def served(
     finally:
         _stop(process)
         say(f"boxoffice serve (pid {process.pid}) stopped")
+        _keep_errors(log_path)
+
+
+#: Lines of a server log's warnings and errors kept after a run (the first ones).
+_KEPT_LOG_LINES = 5000
+
+
+def serve_environment(services: BenchServices, database_url: str) -> dict[str, str]:
+    """This process's environment without BOXOFFICE_* settings, plus what a ``boxoffice``
+    command needs to run on the benchmark's servers."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOXOFFICE_")}
+    return env | {
+        "BOXOFFICE_DATABASE_URL": database_url,
+        "BOXOFFICE_REDIS_URL": services.redis_url,
+        "BOXOFFICE_REDIS_PREFIX": services.redis_prefix,
+        "BOXOFFICE_DATA_DIR": str(services.data_dir / "serve"),
+        "BOXOFFICE_SECRET_KEY": services.secret_key,
+        "BOXOFFICE_JWT_SECRET": services.jwt_secret,
+    }
+
+
+def _keep_errors(log_path: Path) -> None:
+    """Copy the server log's warnings and errors to bench/results/: the log itself goes with
+    the temporary folder, and a 500 or a 503 under load must be explained."""
+    if not log_path.exists():
+        return
+    marks = ('"level":"WARNING"', '"level":"ERROR"', '"level":"CRITICAL"', "Traceback")
+    lines = log_path.read_text(errors="replace").splitlines()
+    kept = [line for line in lines if any(mark in line for mark in marks)][:_KEPT_LOG_LINES]
+    if not kept:
+        return
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    target = RESULTS_DIR / f"serve-errors-{stamp}-{log_path.stem}.log"
+    target.write_text("\n".join(kept) + "\n")
+    say(f"the server logged {len(kept)} warnings or errors: {target}")
+
+
+def boxoffice_cli(services: BenchServices, database_url: str, *arguments: str) -> str:
+    """Run one ``boxoffice`` command (``surge 7 --rate 600``) on the servers ``served`` uses,
+    as an operator would beside it; returns what it printed."""
+    env = serve_environment(services, database_url)
+    command = [sys.executable, "-c", "from server.cli import main; main()", *arguments]
+    done = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"boxoffice {' '.join(arguments)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip()
 
 
 def _wait_until_answering(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

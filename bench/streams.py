@@ -47,6 +47,7 @@ from bench._common import (
     fresh_database,
     markdown_table,
     say,
+    serve_environment,
     summarise,
 )
 from bench._machine import CpuWatch, machine_info, wait_for_quiet
@@ -78,14 +79,7 @@ def _serve(
     """``boxoffice serve --workers 2 --worker-class …`` on a free port; yields (URL, pid)."""
     port = _free_port()
     log_path = services.data_dir / f"serve-{port}.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BOXOFFICE_")}
-    env |= {
-        "BOXOFFICE_DATABASE_URL": database_url,
-        "BOXOFFICE_REDIS_URL": services.redis_url,
-        "BOXOFFICE_REDIS_PREFIX": services.redis_prefix,
-        "BOXOFFICE_DATA_DIR": str(services.data_dir / "serve"),
-        "BOXOFFICE_SECRET_KEY": services.secret_key,
-        "BOXOFFICE_JWT_SECRET": services.jwt_secret,
+    env = serve_environment(services, database_url) | {
         "BOXOFFICE_RATE_LIMITS": "off",  # 10 holds/s from one address for minutes, on purpose
     }
     command = [sys.executable, "-c", "from server.cli import main; main()", "serve"]
