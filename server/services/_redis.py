@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote
 
 from server.services._process import (
@@ -122,16 +123,28 @@ class EmbeddedRedis:
             reply = _ping(self.socket_path)
             if reply.startswith(b"+PONG"):
                 return
-            if self._process is not None and self._process.poll() is not None:
-                code, self._process, self.started_here = self._process.returncode, None, False
-                raise ServiceStartError(f"redis-server exited with code {code}", self.log_path)
-            if not pid_alive(pid):
-                raise ServiceStartError(f"redis-server (pid {pid}) went away", self.log_path)
+            exited = self._process is not None and self._process.poll() is not None
+            if exited or not pid_alive(pid):
+                self._raise_gone(pid)
             time.sleep(0.02)
         if self.started_here:
             self.kill()
         message = f"redis-server (pid {pid}) did not answer PING on {self.socket_path}: {reply!r}"
         raise ServiceStartError(message, self.log_path)
+
+    def _raise_gone(self, pid: int) -> NoReturn:
+        """The server stopped while starting: its exit code if it was ours (a process that
+        exits between two looks is a zombie, 'not alive', before ``poll`` reaps it)."""
+        process = self._process
+        if process is not None:
+            try:
+                code = process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                code = None
+            if code is not None:
+                self._process, self.started_here = None, False
+                raise ServiceStartError(f"redis-server exited with code {code}", self.log_path)
+        raise ServiceStartError(f"redis-server (pid {pid}) went away", self.log_path)
 
 
 def _ping(path: Path) -> bytes:
