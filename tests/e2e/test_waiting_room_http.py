@@ -20,6 +20,7 @@ from server.auth import issue_token
 from server.cli import main
 from server.extensions import db
 from server.waiting import end_surge, start_surge
+from server.waiting.settings import WaitingSettings
 from shared.client import BoxofficeClient
 from shared.errors import AdmissionRequired
 from shared.models import ADMISSION_HEADER, QueueState
@@ -40,9 +41,17 @@ def connect(live_server: str) -> Iterator[Connect]:
         each.close()
 
 
+#: One admission every 10 s: long enough that nobody else is let in by the clock between the
+#: first customer's admission and the next join, however busy the machine (at 60 a minute a
+#: slow CI run let the second customer straight in).
+SLOW_RATE = 6
+
+
 def surge(live_server: str, event_id: int, per_minute: int) -> None:
-    """High-demand, and seen so by every worker (each trusts its reading for a second)."""
+    """High-demand at this rate, and seen so by every worker (each trusts its reading for a
+    second: an earlier test's event had the same ID and maybe another rate)."""
     start_surge(db.session(), event_id, per_minute)
+    time.sleep(WaitingSettings().surge_cache_seconds + 0.2)
     deadline, seen = time.monotonic() + 5, 0
     while seen < 6:
         answer = httpx.get(f"{live_server}/events/{event_id}?view=summary", headers=bearer("x"))
@@ -130,7 +139,7 @@ def test_the_typed_client_waits_its_turn(
     catalog: Catalog, connect: Connect, live_server: str
 ) -> None:
     event_id = catalog.event(catalog.venue()).id
-    surge(live_server, event_id, per_minute=60)
+    surge(live_server, event_id, per_minute=SLOW_RATE)
     connect("first").join_queue(event_id)
     client = connect("second")
     with pytest.raises(AdmissionRequired) as refused:
@@ -152,7 +161,7 @@ def test_the_typed_client_waits_its_turn(
 
 def test_the_queue_command(catalog: Catalog, connect: Connect, live_server: str) -> None:
     event_id = catalog.event(catalog.venue()).id
-    surge(live_server, event_id, per_minute=60)
+    surge(live_server, event_id, per_minute=SLOW_RATE)
     connect("first").join_queue(event_id)
 
     def run(*args: str, user: str = "scripted", **env: str) -> Result:
