@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import psycopg
 import pytest
 import redis
@@ -342,3 +344,22 @@ def make_app(connect: Connect, tmp_path: Path) -> Callable[..., KioskApp]:
         return KioskApp(connect(f"kiosk-{mode}"), mode, settings=chosen)
 
     return make
+
+
+# the waiting room on the live server ---------------------------------------------------------
+def surge(
+    live_server: str, event_id: int, per_minute: int, staff_share: float | None = None
+) -> None:
+    """Make the event high-demand at this rate, and wait until every worker of the live server
+    uses it: each trusts its reading for a second, and an earlier test's event had the same ID
+    and maybe another rate (or none). ``staff_share`` None: the server's default."""
+    from server.waiting import start_surge
+    from server.waiting.settings import WaitingSettings
+
+    start_surge(db.session(), event_id, per_minute, staff_share)
+    time.sleep(WaitingSettings().surge_cache_seconds + 0.2)
+    deadline, seen = time.monotonic() + 5, 0
+    while seen < 6:  # the workers, each asked a few times
+        answer = httpx.get(f"{live_server}/events/{event_id}?view=summary", headers=bearer("x"))
+        seen = seen + 1 if answer.status_code == 403 else 0
+        assert time.monotonic() < deadline, "the server never saw the surge"

@@ -14,13 +14,12 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from conftest import JWT_SECRET, Catalog, bearer
+from conftest import JWT_SECRET, Catalog, bearer, surge
 
 from server.auth import issue_token
 from server.cli import main
 from server.extensions import db
-from server.waiting import end_surge, start_surge
-from server.waiting.settings import WaitingSettings
+from server.waiting import end_surge
 from shared.client import BoxofficeClient
 from shared.errors import AdmissionRequired
 from shared.models import ADMISSION_HEADER, QueueState
@@ -45,18 +44,6 @@ def connect(live_server: str) -> Iterator[Connect]:
 #: first customer's admission and the next join, however busy the machine (at 60 a minute a
 #: slow CI run let the second customer straight in).
 SLOW_RATE = 6
-
-
-def surge(live_server: str, event_id: int, per_minute: int) -> None:
-    """High-demand at this rate, and seen so by every worker (each trusts its reading for a
-    second: an earlier test's event had the same ID and maybe another rate)."""
-    start_surge(db.session(), event_id, per_minute)
-    time.sleep(WaitingSettings().surge_cache_seconds + 0.2)
-    deadline, seen = time.monotonic() + 5, 0
-    while seen < 6:
-        answer = httpx.get(f"{live_server}/events/{event_id}?view=summary", headers=bearer("x"))
-        seen = seen + 1 if answer.status_code == 403 else 0
-        assert time.monotonic() < deadline, "the server never saw the surge"
 
 
 def test_many_clients_are_admitted_in_order_at_the_rate(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import Catalog, bearer
+from conftest import Catalog, bearer, surge
 from kiosk_app_helpers import screen_text, settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
@@ -20,8 +20,6 @@ from kiosk.app.screens import EventScreen, HoldScreen, HomeScreen
 from kiosk.app.screens.waiting import WaitingScreen, describe_wait
 from kiosk.app.seatmap import SeatMapView
 from kiosk.app.settings import KioskSettings, Mode
-from server.extensions import db
-from server.waiting import start_surge
 from shared.client import BoxofficeClient
 from shared.models import QueueState
 
@@ -41,18 +39,6 @@ def drive(app: KioskApp, scenario: Scenario) -> None:
             await scenario(pilot)
 
     asyncio.run(run())
-
-
-def surge(live_server: str, event_id: int, per_minute: int, staff_share: float = 0.2) -> None:
-    """Mark the event high-demand, and wait until the server's workers have all seen it (each
-    trusts what it read for a second)."""
-    start_surge(db.session(), event_id, per_minute, staff_share)
-    deadline = time.monotonic() + 5
-    seen = 0
-    while seen < 6:  # three workers, each asked a few times
-        answer = httpx.get(f"{live_server}/events/{event_id}?view=summary", headers=bearer("x"))
-        seen = seen + 1 if answer.status_code == 403 else 0
-        assert time.monotonic() < deadline, "the server never saw the surge"
 
 
 def test_the_waiting_room_moves_on_to_the_seat_map_by_itself(
