@@ -22,6 +22,7 @@ from kiosk.app.layouts import LayoutCache
 from kiosk.app.screens import EventScreen, HomeScreen
 from kiosk.app.screens.attract import AttractScreen
 from kiosk.app.screens.dialogs import StaffKeyDialog
+from kiosk.app.screens.waiting import WaitingScreen
 from kiosk.app.settings import KioskSettings, Mode
 from shared.collector import settle_new_objects
 from shared.errors import BoxofficeError
@@ -97,7 +98,7 @@ class KioskApp(App[None]):
         cannot be closed from its keyboard at all: a public terminal that anyone could quit
         to a shell is the worse failure, and staff can still stop the process."""
         if self.settings.box_office:
-            self.exit()
+            await self._close()
             return
         if not self.settings.staff_key:
             self.notify(
@@ -112,7 +113,7 @@ class KioskApp(App[None]):
 
         def answered(right: bool | None) -> None:
             if right:
-                self.exit()
+                self.call_later(self._close)
 
         if not isinstance(self.screen, StaffKeyDialog):
             self.push_screen(StaffKeyDialog(self.settings.staff_key), answered)
@@ -123,6 +124,14 @@ class KioskApp(App[None]):
         now, they do not count towards a full garbage collection that would stall the
         buyer's first keys (``shared.collector``)."""
         settle_new_objects()
+
+    async def _close(self) -> None:
+        """Give up any place in a waiting room before exiting: done in the background as
+        the screen closes, it could be cut off with the process, keeping others behind."""
+        for screen in self.screen_stack:
+            if isinstance(screen, WaitingScreen):
+                await screen.leave_now()
+        self.exit()
 
     # holds -------------------------------------------------------------------------------
     def hold_started(self, booking: BookingInfo) -> None:

@@ -9,6 +9,7 @@ with the seat map and holds by itself.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -195,15 +196,21 @@ class WaitingScreen(KioskScreen):
     def on_unmount(self) -> None:
         self._leave()  # the kiosk's idle reset closes this screen too
 
+    async def leave_now(self, seconds: float = 2.0) -> None:
+        """Give the place up and wait (a little) until the server has it: the app is closing."""
+        if not self._moved_on:
+            self._moved_on = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.to_thread(self._give_place_up), seconds)
+
     def _leave(self) -> None:
         """Give the place up so the next in line moves up (best effort, in the background)."""
-        if self._moved_on:
-            return
-        self._moved_on = True
-        api, event_id = self.api, self.event_id
+        if not self._moved_on:
+            self._moved_on = True
+            self.app.run_worker(
+                self._give_place_up, thread=True, group="queue-leave", exit_on_error=False
+            )
 
-        def leave() -> None:
-            with contextlib.suppress(BoxofficeError):
-                api.leave_queue(event_id)
-
-        self.app.run_worker(leave, thread=True, group="queue-leave", exit_on_error=False)
+    def _give_place_up(self) -> None:
+        with contextlib.suppress(BoxofficeError):
+            self.api.leave_queue(self.event_id)
