@@ -80,6 +80,11 @@ def refused(name: str, headers: dict[str, str], detail: str) -> Any:
 
 
 GOOD = claims()
+#: These tokens are made when the tests are collected, which can be many minutes before they
+#: run (a whole suite's worth): "not yet" must still hold then, so it is a day away.
+TOMORROW = int(time.time()) + 24 * 3600
+IN_TWO_DAYS = TOMORROW + 24 * 3600
+
 REFUSED = [
     # no token, or not a Bearer one
     refused("no-header", {}, "Send Authorization: Bearer"),
@@ -129,8 +134,8 @@ REFUSED = [
     refused("exp-a-bool", authorization(signed(claims(exp=True))), "exp"),
     refused("exp-past-any-date", authorization(signed(claims(exp=10**400))), "exp"),
     refused("exp-huge-float", authorization(signed(claims(exp=1e300))), "exp"),
-    refused("not-yet-valid", authorization(signed(claims(nbf=int(time.time()) + 600))), "yet"),
-    refused("issued-later", authorization(signed(claims(iat=int(time.time()) + 600))), "yet"),
+    refused("not-yet-valid", authorization(signed(claims(nbf=TOMORROW, exp=IN_TWO_DAYS))), "yet"),
+    refused("issued-later", authorization(signed(claims(iat=TOMORROW, exp=IN_TWO_DAYS))), "yet"),
     refused("sub-missing", authorization(signed(claims(sub=None))), '"sub"'),
     refused("sub-a-number", authorization(signed(claims(sub=42))), "Subject"),
     refused("sub-a-list", authorization(signed(claims(sub=["ana"]))), "Subject"),
