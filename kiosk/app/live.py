@@ -2,8 +2,9 @@
 
 :class:`SeatFeed` reads the server's stream in a worker thread and hands its screen the changes
 in batches: an on-sale sends hundreds a second, and one map update and one repaint per
-``COALESCE_SECONDS`` keep the keys answering. :func:`fold` turns a batch into new statuses;
-:func:`describe` says in words what the map's highlight shows.
+``COALESCE_SECONDS`` keep the keys answering. :class:`LiveTickets` keeps the tickets the map
+should show, the last seat map fetched with the changes since on top; :func:`fold` turns a
+batch into new statuses; :func:`describe` says in words what the map's highlight shows.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from kiosk.app.api import BoxofficeApi, SeatChangeStream
 from kiosk.app.formatting import SeatNames
 from shared.models import SeatChange, SeatChangeKind, SeatStatus, TicketInfo
 
-__all__ = ["COALESCE_SECONDS", "NAMED", "SeatFeed", "SeatUpdate", "describe", "fold"]
+__all__ = [
+    "COALESCE_SECONDS",
+    "NAMED",
+    "LiveTickets",
+    "SeatFeed",
+    "SeatUpdate",
+    "describe",
+    "fold",
+]
 
 #: Changes arriving within this long of the first one of a batch are shown together.
 COALESCE_SECONDS = 0.1
@@ -59,6 +68,61 @@ def fold(changes: Iterable[SeatChange]) -> SeatUpdate:
             statuses.pop(ticket_id, None)  # keep the order of the newest change
             statuses[ticket_id] = status
     return SeatUpdate(statuses, reload)
+
+
+class LiveTickets:
+    """An event's tickets as its seat map should show them: the last seat map fetched, with
+    the stream's changes on top.
+
+    A fetch may have been read before changes that arrive while it is on its way, so every
+    change since it was asked for is put back on top of it when it comes. Changes wait in
+    between until the screen can show them (:meth:`take_waiting`): not while the map loads,
+    nor while my own hold is on its way (its seats would look taken by someone else).
+    """
+
+    def __init__(self) -> None:
+        self.tickets: dict[int, TicketInfo] = {}
+        self._since_fetch: list[SeatChange] = []
+        self._waiting: list[SeatChange] = []
+
+    def fetching(self) -> None:
+        """A fresh seat map has been asked for: it will show everything that came before."""
+        self._since_fetch, self._waiting = [], []
+
+    def fetched(self, tickets: Iterable[TicketInfo]) -> list[int]:
+        """The seat map came; returns the tickets that changed while it was on its way and
+        have not been shown changing (to highlight on the fresh map)."""
+        self.tickets = {t.ticket_id: t for t in tickets}
+        self._apply(self._since_fetch)
+        waiting, self._waiting = self._waiting, []
+        return [i for change in waiting for i in change.ticket_ids if i in self.tickets]
+
+    def arrived(self, changes: Sequence[SeatChange]) -> bool:
+        """Keep ``changes`` to show. True when the stream says it missed too much: the seat
+        map must be fetched again, and only what came after that goes on top of it."""
+        must_fetch = fold(changes).reload
+        if must_fetch:
+            self.fetching()
+            last = max(i for i, change in enumerate(changes) if change.seat_status is None)
+            changes = changes[last + 1 :]
+        self._since_fetch += changes
+        self._waiting += changes
+        return must_fetch
+
+    def take_waiting(self) -> list[int]:
+        """Apply the changes waiting to be shown; returns the tickets whose status changed."""
+        waiting, self._waiting = self._waiting, []
+        return self._apply(waiting)
+
+    def _apply(self, changes: Sequence[SeatChange]) -> list[int]:
+        changed: list[int] = []
+        tickets = self.tickets
+        for ticket_id, status in fold(changes).statuses.items():
+            ticket = tickets.get(ticket_id)
+            if ticket is not None and ticket.ticket_status is not status:
+                tickets[ticket_id] = ticket.model_copy(update={"ticket_status": status})
+                changed.append(ticket_id)
+        return changed
 
 
 def describe(tickets: Sequence[TicketInfo], names: SeatNames) -> str:

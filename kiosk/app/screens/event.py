@@ -22,29 +22,26 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 from textual.worker import Worker
 
 from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
-from kiosk.app.live import SeatFeed, describe, fold
+from kiosk.app.live import LiveTickets, SeatFeed, describe
 from kiosk.app.screens.base import KioskScreen
 from kiosk.app.screens.best_available import MAX_SEATS, BestAvailableDialog, BestRequest
 from kiosk.app.seatmap import SeatMapLegend, SeatMapView, grid_of
 from kiosk.app.typed_seats import SeatsNotChosen, read_typed_seats
+from kiosk.app.widgets.live_note import LiveNote
 from kiosk.app.widgets.seat_entry import SeatEntry
 from kiosk.app.widgets.seat_list import SeatList
 from kiosk.seat_specs import SeatIndex
 from shared.errors import AdmissionRequired, BoxofficeError, SeatsUnavailable
-from shared.models import BookingInfo, EventDetail, SeatChange, TicketInfo
+from shared.models import BookingInfo, EventDetail, TicketInfo
 from shared.seatmap import SeatMap, SeatMapError
 
 __all__ = ["EventScreen"]
-
-#: How long the words under the selection say what just changed on the map.
-NOTE_SECONDS = 5.0
 
 
 class EventScreen(KioskScreen):
@@ -99,7 +96,8 @@ class EventScreen(KioskScreen):
         self.venue_id = venue_id
         self.detail: EventDetail | None = None
         self.names = SeatNames(None)
-        self._tickets: dict[int, TicketInfo] = {}
+        #: The tickets as the map shows them, kept current by the seat stream.
+        self._live = LiveTickets()
         #: Ticket IDs to flash once the map shows the fresh statuses.
         self._flash: list[int] = []
         self._holding = False
@@ -109,15 +107,9 @@ class EventScreen(KioskScreen):
         self._index: SeatIndex | None = None
         #: Mounted the first time L is pressed.
         self._seat_list: SeatList | None = None
-        #: Live changes since the seat map was last asked for: put back on top of it when
-        #: it comes, as it may have been read before them.
-        self._since_load: list[SeatChange] = []
-        #: Live changes not shown yet (the map is loading, or my own hold is being placed).
-        self._unshown: list[SeatChange] = []
         #: Seats a failed hold already named: not named again as they leave the selection.
         self._told_taken: set[int] = set()
         self._list_stale = False
-        self._note_timer: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="event-head"):
@@ -135,7 +127,7 @@ class EventScreen(KioskScreen):
                 yield Label("Your seats", classes="pane-title")
                 with VerticalScroll(id="selection-box"):
                     yield Static("", id="selection", markup=False)
-                yield Static("", id="live-note", markup=False)
+                yield LiveNote(id="live-note")
                 yield Static("", id="total")
                 yield Button("Hold seats (H)", id="hold", variant="primary", disabled=True)
                 yield Button("Best available (B)", id="best")
@@ -146,7 +138,6 @@ class EventScreen(KioskScreen):
         return self.query_one(SeatFeed)
 
     def on_mount(self) -> None:
-        self.query_one("#live-note").display = False
         if self.venue_id is not None and not self.kiosk.layouts.knows(self.venue_id):
             self.prepare_layout(self.venue_id)
         self._feed.start()
@@ -163,7 +154,7 @@ class EventScreen(KioskScreen):
         self._feed.stop()
 
     def reload(self) -> None:
-        self._since_load, self._unshown = [], []
+        self._live.fetching()
         self.load_event()
         if self.is_current:
             self._feed.start()  # again, if the stream was lost (the banner's retry)
@@ -200,12 +191,9 @@ class EventScreen(KioskScreen):
     async def _show_event(self, message: EventLoaded) -> None:
         detail, first = message.detail, self.detail is None
         self.detail = detail
-        self._tickets = {t.ticket_id: t for t in detail.tickets}
+        self._flash += self._live.fetched(detail.tickets)
         self._index = None
-        self._set_statuses(self._since_load)
-        self._flash += [i for c in self._unshown for i in c.ticket_ids if i in self._tickets]
-        self._unshown = []
-        tickets = list(self._tickets.values())
+        tickets = list(self._live.tickets.values())
         if first:
             assert message.layout is not None
             self._layout = layout = message.layout
@@ -243,14 +231,8 @@ class EventScreen(KioskScreen):
         """Others' holds, purchases and releases, shown as they happen (a batch at a time)."""
         if not self._feed.running:
             return  # sent before the screen was left
-        if fold(message.changes).reload:
-            self.reload()  # missed too much: the map again, and what follows on top of it
-            after = [i for i, c in enumerate(message.changes) if c.seat_status is None][-1]
-            changes = list(message.changes[after + 1 :])
-        else:
-            changes = list(message.changes)
-        self._since_load += changes
-        self._unshown += changes
+        if self._live.arrived(message.changes):
+            self.load_event()  # missed too much: the map again, with what follows on top
         self._show_changes()
 
     @on(SeatFeed.Lost)
@@ -258,45 +240,20 @@ class EventScreen(KioskScreen):
         self.failed(message.error)  # the server-down banner, retrying (reload restarts it)
 
     def _show_changes(self) -> None:
-        """Put the changes not shown yet on the map, unless it is loading or my own hold is
-        on its way (its seats would look taken by someone else for a moment)."""
-        if self.detail is None or self._holding or not self._unshown:
+        """Put the changes waiting on the map, unless it is loading or my own hold is on its
+        way (its seats would look taken by someone else for a moment)."""
+        if self.detail is None or self._holding:
             return
-        changes, self._unshown = self._unshown, []
-        changed = self._set_statuses(changes)
+        changed = self._live.take_waiting()
         if not changed:
             return
+        self._index = None  # typed seats are checked against the statuses
+        tickets = self._live.tickets
         seat_map = self.query_one(SeatMapView)
-        seat_map.update_tickets(list(self._tickets.values()))
+        seat_map.update_tickets(list(tickets.values()))
         seat_map.flash(changed)
         self._show_list_tickets()
-        self._say_changes([self._tickets[i] for i in changed])
-
-    def _say_changes(self, tickets: list[TicketInfo]) -> None:
-        """The highlight in words, for a few seconds (colour is not the only cue)."""
-        note = self.query_one("#live-note", Static)
-        note.update(describe(tickets, self.names))
-        note.display = True
-        if self._note_timer is not None:
-            self._note_timer.stop()
-        self._note_timer = self.set_timer(NOTE_SECONDS, self._quiet_note)
-
-    def _quiet_note(self) -> None:
-        self._note_timer = None
-        self.query_one("#live-note", Static).display = False
-
-    def _set_statuses(self, changes: Sequence[SeatChange]) -> list[int]:
-        """Apply ``changes`` to the tickets known; returns the ticket IDs whose status changed."""
-        changed: list[int] = []
-        tickets = self._tickets
-        for ticket_id, status in fold(changes).statuses.items():
-            ticket = tickets.get(ticket_id)
-            if ticket is not None and ticket.ticket_status is not status:
-                tickets[ticket_id] = ticket.model_copy(update={"ticket_status": status})
-                changed.append(ticket_id)
-        if changed:
-            self._index = None  # typed seats are checked against the statuses
-        return changed
+        self.query_one(LiveNote).say(describe([tickets[i] for i in changed], self.names))
 
     def _show_list_tickets(self) -> None:
         """The seat list follows the map: now if shown, else when it is shown next."""
@@ -305,7 +262,7 @@ class EventScreen(KioskScreen):
             return
         if seat_list.display:
             seat_list.show_tickets(
-                list(self._tickets.values()), self.query_one(SeatMapView).selected
+                list(self._live.tickets.values()), self.query_one(SeatMapView).selected
             )
             self._list_stale = False
         else:
@@ -374,7 +331,7 @@ class EventScreen(KioskScreen):
         self.query_one("#hold", Button).disabled = not selected or self._holding
 
     def seat_labels(self, ticket_ids: list[int]) -> str:
-        known = [self._tickets[i] for i in ticket_ids if i in self._tickets]
+        known = [self._live.tickets[i] for i in ticket_ids if i in self._live.tickets]
         if len(known) != len(ticket_ids):
             return super().seat_labels(ticket_ids)
         return self.names.listing(known)
@@ -409,12 +366,12 @@ class EventScreen(KioskScreen):
                 near=here.section if here is not None else None,
                 id="seat-list",
             )
-            seat_list.show_tickets(list(self._tickets.values()), seat_map.selected)
+            seat_list.show_tickets(list(self._live.tickets.values()), seat_map.selected)
             self._seat_list = seat_list
             self._list_stale = False
             await self.query_one("#map-pane").mount(seat_list)
         elif self._list_stale:
-            seat_list.show_tickets(list(self._tickets.values()), seat_map.selected)
+            seat_list.show_tickets(list(self._live.tickets.values()), seat_map.selected)
             self._list_stale = False
         elif here is not None and self._available is not None and not self._available.list_all:
             seat_list.show_section(here.section)  # one section at a time: the map's
@@ -467,7 +424,7 @@ class EventScreen(KioskScreen):
             return
         entry, seat_map = message.entry, self.query_one(SeatMapView)
         if self._index is None:
-            self._index = SeatIndex.build(list(self._tickets.values()))
+            self._index = SeatIndex.build(list(self._live.tickets.values()))
         layout = self._layout
         sections = {s.id: s.name for s in layout.sections}
         sections.update({a.id: a.name for a in layout.general_admission})
