@@ -4,6 +4,7 @@ Expanding a layout is the largest cost between an event's answer and its seat ma
 of a second for the 50,000-seat stadium), yet a venue's layout only changes when the venue
 is re-planned, not per event. So each parsed layout is kept under its venue ID and a digest
 of the document: the next event at the venue reuses it, and a changed layout is parsed anew.
+:func:`prepare_venue` fills it ahead of time, while the kiosk waits for something else.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from kiosk.app.api import BoxofficeApi
+from kiosk.app.seatmap import grid_of
 from shared.collector import many_new_objects
-from shared.seatmap import SeatMap, parse_seatmap
+from shared.errors import BoxofficeError
+from shared.seatmap import SeatMap, SeatMapError, parse_seatmap
 
-__all__ = ["LayoutCache", "layout_digest"]
+__all__ = ["LayoutCache", "layout_digest", "prepare_venue"]
 
 #: Venues whose layouts are kept; a stadium's expanded seats take ~10 MB.
 KEPT_VENUES = 6
@@ -82,3 +86,19 @@ class LayoutCache:
 
     def __len__(self) -> int:
         return len(self._layouts)
+
+
+def prepare_venue(api: BoxofficeApi, layouts: LayoutCache, venue_id: int) -> None:
+    """Fetch the venue's seating and lay it out, layout and grid, so that an event's answer
+    finds them ready (a stadium's take half a second). Blocks: call it from a worker thread.
+
+    Nothing if the venue is kept already. A failure is harmless: the event's answer carries
+    the layout too.
+    """
+    if layouts.knows(venue_id):
+        return
+    try:
+        venue = api.venue(venue_id)
+        grid_of(layouts.get(venue_id, venue.seating_arrangement, venue.title))
+    except (BoxofficeError, SeatMapError):
+        return

@@ -44,7 +44,8 @@ def drive(app: KioskApp, scenario: Scenario) -> None:
 def test_the_waiting_room_moves_on_to_the_seat_map_by_itself(
     catalog: Catalog, connect: Callable[..., BoxofficeClient], live_server: str, tmp_path: Path
 ) -> None:
-    event_id = catalog.event(catalog.venue(), "Hot Ticket").id
+    venue = catalog.venue()
+    event_id = catalog.event(venue, "Hot Ticket").id
     surge(live_server, event_id, per_minute=30)  # one every two seconds
     ahead = [connect(f"fan-{n}") for n in range(3)]
     places = [client.join_queue(event_id) for client in ahead]
@@ -69,6 +70,9 @@ def test_the_waiting_room_moves_on_to_the_seat_map_by_itself(
         await wait_for(pilot, lambda: "Hot Ticket" in screen_text(pilot.app), "the event's name")
         bar = waiting.query_one(ProgressBar)
         assert bar.total == place and bar.progress == 0
+        # opened by its ID alone, yet the venue is laid out while the queue moves
+        await wait_for(pilot, lambda: app.layouts.knows(venue.id), "the venue's layout", 6)
+        assert isinstance(pilot.app.screen, WaitingScreen), "laid out before the turn came"
         # nobody presses anything: the queue moves and the seat map opens
         await wait_for(
             pilot,
@@ -87,6 +91,7 @@ def test_the_waiting_room_moves_on_to_the_seat_map_by_itself(
             "the seat map",
             10,
         )
+        assert pilot.app.screen.venue_id == venue.id
         # the admission token goes with the hold too
         seat_map = pilot.app.screen.query_one(SeatMapView)
         seat_map.focus()

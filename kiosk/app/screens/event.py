@@ -28,6 +28,7 @@ from textual.worker import Worker
 
 from kiosk.app.available_seats import AvailableSeats
 from kiosk.app.formatting import SeatNames, money, when
+from kiosk.app.layouts import prepare_venue
 from kiosk.app.live import LiveTickets, SeatFeed, describe
 from kiosk.app.screens.base import KioskScreen
 from kiosk.app.screens.best_available import MAX_SEATS, BestAvailableDialog, BestRequest
@@ -37,9 +38,9 @@ from kiosk.app.widgets.live_note import LiveNote
 from kiosk.app.widgets.seat_entry import SeatEntry
 from kiosk.app.widgets.seat_list import SeatList
 from kiosk.seat_specs import SeatIndex
-from shared.errors import AdmissionRequired, BoxofficeError, SeatsUnavailable
+from shared.errors import AdmissionRequired, SeatsUnavailable
 from shared.models import BookingInfo, EventDetail, TicketInfo
-from shared.seatmap import SeatMap, SeatMapError
+from shared.seatmap import SeatMap
 
 __all__ = ["EventScreen"]
 
@@ -163,13 +164,8 @@ class EventScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
     def prepare_layout(self, venue_id: int) -> None:
         """The venue's layout and grid, built while the event's answer (a stadium's: 7 MB, half
-        a second) is on its way; ``load_event`` then finds them ready. A failure here is
-        harmless: ``load_event`` lays the map out from its own answer."""
-        try:
-            venue = self.api.venue(venue_id)
-            grid_of(self.kiosk.layouts.get(venue_id, venue.seating_arrangement, venue.title))
-        except (BoxofficeError, SeatMapError):
-            return  # the event's answer carries the layout too
+        a second) is on its way; ``load_event`` then finds them ready."""
+        prepare_venue(self.api, self.kiosk.layouts, venue_id)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "layout":
@@ -557,7 +553,7 @@ class EventScreen(KioskScreen):
         if isinstance(error, AdmissionRequired) and self.app.screen is self:
             from kiosk.app.screens.waiting import WaitingScreen  # a high-demand event
 
-            self.app.switch_screen(WaitingScreen(self.event_id))
+            self.app.switch_screen(WaitingScreen(self.event_id, venue_id=self.venue_id))
             return
         if isinstance(error, SeatsUnavailable):
             self._flash = list(error.ticket_ids)

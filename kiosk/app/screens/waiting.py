@@ -4,7 +4,8 @@ a bar that fills as the queue moves; it opens the seat map by itself when it is 
 The event screen shows this one instead of the seat map when the server answers
 ``AdmissionRequired``. It joins the queue (keeping any place already held) and long-polls the
 server, which answers as soon as the place changes; the client then sends the admission token
-with the seat map and holds by itself.
+with the seat map and holds by itself. While you wait, the venue's seating is laid out, so the
+map opens at once when your turn comes (a stadium's takes half a second otherwise).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from kiosk.app.formatting import when
+from kiosk.app.layouts import prepare_venue
 from kiosk.app.screens.base import KioskScreen
 from shared.errors import BoxofficeError
 from shared.models import QueueLane, QueueState, QueueStatus
@@ -86,9 +88,11 @@ class WaitingScreen(KioskScreen):
     class EventNamed(Message):
         text: str
 
-    def __init__(self, event_id: int) -> None:
+    def __init__(self, event_id: int, *, venue_id: int | None = None) -> None:
+        """``venue_id`` if known; else it is learnt from the event's showings."""
         super().__init__()
         self.event_id = event_id
+        self.venue_id = venue_id
         #: The furthest back this screen saw you: where the bar starts.
         self.first_position: int | None = None
         self.status: QueueStatus | None = None
@@ -134,7 +138,8 @@ class WaitingScreen(KioskScreen):
 
     @work(thread=True, exclusive=True, group="queue-event", exit_on_error=False)
     def name_event(self) -> None:
-        """What the queue is for; the show's dates stay open to all, so this works."""
+        """What the queue is for (the show's dates stay open to all, so this works), then the
+        venue's layout, ready for the seat map."""
         try:
             showings = self.api.showings(self.event_id)
         except BoxofficeError:
@@ -142,6 +147,10 @@ class WaitingScreen(KioskScreen):
         mine = [s for s in showings.showings if s.event_id == self.event_id]
         place = f"  ·  {when(mine[0].start_time)}  ·  {mine[0].venue.title}" if mine else ""
         self.answer(self.EventNamed(f"{showings.title}{place}"))
+        if mine and self.venue_id is None:
+            self.venue_id = mine[0].venue.venue_id
+        if self.venue_id is not None:
+            prepare_venue(self.api, self.kiosk.layouts, self.venue_id)
 
     # answers -----------------------------------------------------------------------------
     @on(EventNamed)
@@ -186,7 +195,7 @@ class WaitingScreen(KioskScreen):
         self.query_one("#waiting-place", Static).update("It's your turn!")
         self.query_one("#waiting-wait", Static).update("")
         if self.app.screen is self:
-            self.app.switch_screen(EventScreen(self.event_id))
+            self.app.switch_screen(EventScreen(self.event_id, venue_id=self.venue_id))
 
     # leaving -----------------------------------------------------------------------------
     def action_back(self) -> None:
