@@ -254,10 +254,6 @@ class BookingService:
 
     def _record(self, user_id: str, booking_id: str) -> BookingRecord:
         record = load_booking(self.session, booking_id, user_id, self.settings.max_extensions)
-        # A read: end it, so the connection goes back to the pool before what comes next
-        # (Redis, the payment service). Holding it across those ran the pool dry under an
-        # on-sale's load; what decides is re-read in the writes that follow.
-        self.session.rollback()
         if record is None:
             raise NotFound(f"There is no booking {booking_id} of yours.")
         return record
