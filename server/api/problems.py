@@ -97,7 +97,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: DBAPIError) -> Response:
-        log.warning("database unavailable: %s", error.orig)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
         return problem_response(
             503,
             ProblemSlug.SERVICE_UNAVAILABLE,
@@ -110,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
     def _database_busy(error: PoolTimeout) -> Response:
         """Every pooled connection was busy for POOL_TIMEOUT: shed the request with a retry
         hint rather than a 500 (an on-sale's peak, many greenlets per worker)."""
-        log.warning("no database connection free: %s", error)
+        log.warning("no database connection free on %s %s: %s", request.method, request.path, error)
         return problem_response(
             503,
             ProblemSlug.SERVICE_UNAVAILABLE,

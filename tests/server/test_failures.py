@@ -112,9 +112,10 @@ def test_postgres_restarting_answers_503_then_recovers(
 
 
 def test_no_free_database_connection_answers_503_not_500(
-    services: SuiteServices, catalog: Catalog
+    services: SuiteServices, catalog: Catalog, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every pooled connection busy (an on-sale's peak): shed with a retry hint."""
+    """Every pooled connection busy (an on-sale's peak): shed with a retry hint, and the log
+    says which request it was (it is a warning, and operators look for the route)."""
     options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2}
     app = _app(services, SQLALCHEMY_ENGINE_OPTIONS=options)
     client = app.test_client()
@@ -128,6 +129,8 @@ def test_no_free_database_connection_answers_503_not_500(
     assert busy.mimetype == "application/problem+json"
     assert busy.get_json()["type"] == "/problems/service-unavailable"
     assert busy.headers["Retry-After"] == "2"
+    (warning,) = [r for r in caplog.records if r.name == "server.api.problems"]
+    assert warning.getMessage().startswith("no database connection free on GET /venues: ")
     assert client.get("/venues").status_code == 200  # free again: served
     with app.app_context():
         db.engine.dispose()
