@@ -547,8 +547,8 @@ def _queue_path() -> dict[str, Any]:
                 _query(
                     "position",
                     "The position you last saw (without it: yours when the request came). "
-                    "The answer comes once you have moved up a tenth of the way from it (at "
-                    "least one place), or at once if that has happened already.",
+                    "The answer comes once you have moved up a quarter of the way from it "
+                    "(at least one place), or at once if that has happened already.",
                     {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
                 ),
             ],

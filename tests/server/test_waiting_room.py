@@ -443,22 +443,23 @@ def test_long_poll_answers_when_the_place_changes(client: FlaskClient, catalog: 
 
 
 def test_the_back_of_the_queue_is_told_less_often() -> None:
-    """Every admission moves everyone: the front hears of each step, the back of each tenth."""
+    """Every admission moves everyone: the front hears of each step, the back of each
+    quarter of the way."""
 
     def at(position: int, wait: int | None = None) -> RoomStatus:
         return RoomStatus(Placement.WAITING, position=position, estimated_wait_seconds=wait)
 
     assert worth_telling(3, at(2))
     assert not worth_telling(3, at(3))
-    assert not worth_telling(3000, at(2800))
-    assert worth_telling(3000, at(2700))
+    assert not worth_telling(3000, at(2300))
+    assert worth_telling(3000, at(2250))
     assert worth_telling(5, at(6))  # moved back (rejoined): say so
     assert worth_telling(3000, RoomStatus(Placement.ADMITTED, token="1.x"))
-    # the front looks every half second, the back every 5 s at most
+    # the front looks every half second, the back every 15 s at most
     assert next_look_seconds(at(2, 1), 0.5) == 0.5
-    assert next_look_seconds(at(3000, 1500), 0.5) == 5.0
-    assert next_look_seconds(at(100, 100), 0.5) == 5.0  # ten places at one a second
-    assert next_look_seconds(at(40, 10), 0.5) == 0.5
+    assert next_look_seconds(at(3000, 1500), 0.5) == 15.0
+    assert next_look_seconds(at(40, 40), 0.5) == 5.0  # ten places at one a second
+    assert next_look_seconds(at(8, 2), 0.5) == 0.5
 
 
 # the command ----------------------------------------------------------------------------------
