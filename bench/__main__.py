@@ -1,5 +1,5 @@
-"""``python -m bench search|event-detail|booking|kiosk-seatmap|kiosk-event|streams|onsale|all
-[--quick]``: run benchmarks, print Markdown.
+"""``python -m bench search|event-detail|booking|kiosk-seatmap|kiosk-event|streams|onsale|
+queue-wait|all [--quick]``: run benchmarks, print Markdown.
 
 Progress goes to stderr, the report to stdout, the raw numbers to ``bench/results/*.json``.
 """
@@ -13,7 +13,16 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from bench import booking, event_detail, kiosk_event, kiosk_seatmap, onsale, search, streams
+from bench import (
+    booking,
+    event_detail,
+    kiosk_event,
+    kiosk_seatmap,
+    onsale,
+    queue_wait,
+    search,
+    streams,
+)
 from bench._common import BenchServices, bench_services, say, write_results
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -24,6 +33,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "kiosk-event": kiosk_event.run,
     "streams": streams.run,
     "onsale": onsale.run,
+    "queue-wait": queue_wait.run,
 }
 
 

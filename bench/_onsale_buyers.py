@@ -73,6 +73,8 @@ class Plan:
     deadline: float = 1800.0
     """Seconds after which buyers stop: a queued one leaves, a shopper ends after its step."""
     seed: int = 1
+    shopping: bool = True
+    """False: an admitted buyer leaves at once (what waiting alone costs: ``bench.queue_wait``)."""
 
 
 @dataclass
@@ -291,6 +293,9 @@ async def _buyers(plan: Plan, sale: Sale) -> None:
             if plan.waiting_room and not await one.queue():
                 late = sale.sold_out_at is None
                 sale.outcomes["out of time" if late else "sold out while queued"] += 1
+                return
+            if not plan.shopping:
+                sale.outcomes["admitted"] += 1
                 return
             async with shoppers:
                 sale.outcomes[await one.shop()] += 1

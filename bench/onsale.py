@@ -47,7 +47,7 @@ from bench._onsale_report import plot, report, summarise_sale
 from bench._onsale_venue import add_onsale_events, check_sales, load_venue
 from server.auth import issue_token
 
-__all__ = ["run"]
+__all__ = ["mark_high_demand", "run"]
 
 LAYOUT, QUICK_LAYOUT = "arena", "theatre"
 BUYERS, QUICK_BUYERS = 5_000, 800
@@ -61,7 +61,9 @@ IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 QUIET_TIMEOUT = 20.0
 
 
-def _surge(services: BenchServices, url: str, base_url: str, event_id: int, rate: int) -> str:
+def mark_high_demand(
+    services: BenchServices, url: str, base_url: str, event_id: int, rate: int
+) -> str:
     """Mark the event high-demand, then wait until every worker refuses a map without a pass
     (each trusts its reading of the setting for a second)."""
     said = boxoffice_cli(services, url, "surge", str(event_id), "--rate", str(rate))
@@ -91,7 +93,7 @@ def _scenario(
     notes: dict[str, Any] = {}
     with served(services, url) as base_url:
         if waiting_room:
-            notes["surge"] = _surge(services, url, base_url, event_id, rate)
+            notes["surge"] = mark_high_demand(services, url, base_url, event_id, rate)
             say(notes["surge"])
         notes["other_cores_before"] = wait_for_quiet(services, timeout=QUIET_TIMEOUT)
         meter = CpuMeter(services, urlsplit(base_url).port)
