@@ -47,7 +47,7 @@ from bench._onsale_report import plot, report, summarise_sale
 from bench._onsale_venue import add_onsale_events, check_sales, load_venue
 from server.auth import issue_token
 
-__all__ = ["mark_high_demand", "run"]
+__all__ = ["run", "sell"]
 
 LAYOUT, QUICK_LAYOUT = "arena", "theatre"
 BUYERS, QUICK_BUYERS = 5_000, 800
@@ -61,7 +61,7 @@ IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 QUIET_TIMEOUT = 20.0
 
 
-def mark_high_demand(
+def _mark_high_demand(
     services: BenchServices, url: str, base_url: str, event_id: int, rate: int
 ) -> str:
     """Mark the event high-demand, then wait until every worker refuses a map without a pass
@@ -78,7 +78,7 @@ def mark_high_demand(
     return said
 
 
-def _scenario(
+def sell(
     services: BenchServices,
     url: str,
     event_id: int,
@@ -86,14 +86,16 @@ def _scenario(
     *,
     waiting_room: bool,
     rate: int,
-    quick: bool,
+    arrival_seconds: float,
+    deadline: float,
+    shopping: bool = True,
 ) -> tuple[Sale, dict[str, float], dict[str, Any]]:
     """One server, one event, every buyer; returns what they saw, CPU cores per part, and
-    how the run went (surge, other processes)."""
+    how the run went (surge, other processes). ``shopping=False``: admitted buyers leave."""
     notes: dict[str, Any] = {}
     with served(services, url) as base_url:
         if waiting_room:
-            notes["surge"] = mark_high_demand(services, url, base_url, event_id, rate)
+            notes["surge"] = _mark_high_demand(services, url, base_url, event_id, rate)
             say(notes["surge"])
         notes["other_cores_before"] = wait_for_quiet(services, timeout=QUIET_TIMEOUT)
         meter = CpuMeter(services, urlsplit(base_url).port)
@@ -102,8 +104,9 @@ def _scenario(
             event_id,
             tokens,
             waiting_room,
-            QUICK_ARRIVAL_SECONDS if quick else ARRIVAL_SECONDS,
-            QUICK_DEADLINE if quick else DEADLINE,
+            arrival_seconds,
+            deadline,
+            shopping=shopping,
         )
         with CpuWatch(services) as watch:
             before, began = meter.sample(), time.perf_counter()
@@ -134,8 +137,15 @@ def run(services: BenchServices, *, quick: bool = False) -> dict[str, Any]:
         tokens = [issue_token(f"buyer-{n}", services.jwt_secret) for n in range(buyers)]
         for (name, waiting_room), event_id in zip(SCENARIOS, events, strict=True):
             say(f"onsale: {name}: {buyers:,} buyers, {layout} ({capacity:,} places)")
-            sale, cores, notes = _scenario(
-                services, url, event_id, tokens, waiting_room=waiting_room, rate=rate, quick=quick
+            sale, cores, notes = sell(
+                services,
+                url,
+                event_id,
+                tokens,
+                waiting_room=waiting_room,
+                rate=rate,
+                arrival_seconds=QUICK_ARRIVAL_SECONDS if quick else ARRIVAL_SECONDS,
+                deadline=QUICK_DEADLINE if quick else DEADLINE,
             )
             check = check_sales(url, event_id, sale.paid)
             sales[name] = sale

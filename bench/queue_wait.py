@@ -10,16 +10,12 @@ need on the same cores. Reported: answers a second and the cores per part of the
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
-from urllib.parse import urlsplit
 
-from bench._booking_cpu import PARTS, CpuMeter
-from bench._common import SERVE_WORKERS, BenchServices, fresh_database, say, served
-from bench._machine import CpuWatch, describe_machine, machine_info, wait_for_quiet
-from bench._onsale_buyers import Plan, run_buyers
+from bench._common import SERVE_WORKERS, BenchServices, fresh_database
+from bench._machine import describe_machine, machine_info
 from bench._onsale_venue import add_onsale_events, load_venue
-from bench.onsale import mark_high_demand
+from bench.onsale import sell
 from server.auth import issue_token
 
 __all__ = ["run"]
@@ -43,16 +39,18 @@ def run(services: BenchServices, *, quick: bool = False) -> dict[str, Any]:
         (event_id,) = add_onsale_events(url, venue_id, ["waiting only"])
         machine = machine_info(services, url)
         tokens = [issue_token(f"waiter-{n}", services.jwt_secret) for n in range(buyers)]
-        with served(services, url) as base_url:
-            say(mark_high_demand(services, url, base_url, event_id, RATE))
-            other_before = wait_for_quiet(services, timeout=20.0)
-            meter = CpuMeter(services, urlsplit(base_url).port)
-            plan = Plan(base_url, event_id, tokens, True, ARRIVAL_SECONDS, seconds, shopping=False)
-            with CpuWatch(services) as watch:
-                before, began = meter.sample(), time.perf_counter()
-                sale = run_buyers(plan)
-                cpu, elapsed = meter.sample() - before, time.perf_counter() - began
-    cores = {part: cpu[part] / elapsed for part in PARTS} | {"other": watch.other_cores}
+        sale, cores, notes = sell(
+            services,
+            url,
+            event_id,
+            tokens,
+            waiting_room=True,
+            rate=RATE,
+            arrival_seconds=ARRIVAL_SECONDS,
+            deadline=seconds,
+            shopping=False,
+        )
+    elapsed = sale.seconds
     results: dict[str, Any] = {
         "benchmark": "queue-wait",
         "quick": quick,
@@ -70,8 +68,7 @@ def run(services: BenchServices, *, quick: bool = False) -> dict[str, Any]:
         "outcomes": dict(sale.outcomes),
         "statuses": {step: dict(counts) for step, counts in sale.statuses.items()},
         "cores": cores,
-        "other_cores_before": other_before,
-    }
+    } | notes
     print(f"Machine: {describe_machine(machine)}\n")
     print(
         "| buyers waiting | seconds | answers | answers/s | admitted | CPU cores: app / Redis / generator / other |"

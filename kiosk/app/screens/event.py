@@ -139,7 +139,7 @@ class EventScreen(KioskScreen):
         return self.query_one(SeatFeed)
 
     def on_mount(self) -> None:
-        if self.venue_id is not None and not self.kiosk.layouts.knows(self.venue_id):
+        if self.venue_id is not None:  # nothing to do if the venue is laid out already
             self.prepare_layout(self.venue_id)
         self._feed.start()
         self.reload()
