@@ -209,7 +209,7 @@ def test_running_services_stops_what_it_started_after_an_error(tmp_path: Path) -
 
 
 _SIGTERM_SCRIPT = """
-import os, signal, sys
+import os, signal, sys, time
 from pathlib import Path
 from server.services import EmbeddedPostgres, EmbeddedRedis, running_services
 
@@ -225,7 +225,8 @@ with running_services(data_dir, fast=True):
     os.waitpid(child, 0)
     alive = EmbeddedPostgres(data_dir).pid is not None and EmbeddedRedis(data_dir).pid is not None
     print("alive" if alive else "stopped by the child", flush=True)
-    signal.pause()
+    while True:  # not signal.pause(): a SIGTERM landing just before it would never wake it
+        time.sleep(0.1)
 """
 
 
