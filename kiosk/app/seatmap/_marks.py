@@ -139,7 +139,7 @@ _RULES = """
 .seatmap--standing { color: #4ec9b0; }
 .seatmap--standing-label { color: $text; text-style: bold; }
 .seatmap--cursor { text-style: reverse bold; }
-.seatmap--flash { background: $warning 45%; }
+.seatmap--flash { background: $primary 70%; }
 """
 
 
