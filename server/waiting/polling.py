@@ -8,9 +8,9 @@ twice a minute. Likewise a waiting request looks again every ``poll`` seconds ne
 and less often — up to every 15 s — where a quarter of the way takes long; the front keeps
 the room's admissions going.
 
-Answers are what waiting costs: 3,000 clients waiting (nobody shopping) took 0.87 of the
-app's two cores at a tenth of the way and 5 s, and 0.53 at a quarter and 15 s — CPU the
-admitted buyers need (docs/benchmarks.md, the on-sale).
+Answers are what waiting costs: 3,000 clients waiting (nobody shopping) took 1.08–1.14 of
+the app's two cores at a tenth of the way and 5 s, and 0.68–0.69 at a quarter and 15 s — CPU
+the admitted buyers need (``python -m bench queue-wait``; docs/benchmarks.md, the on-sale).
 """
 
 from __future__ import annotations
